@@ -1,0 +1,116 @@
+"""People who sign in, and the roles they hold in a place."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """An account. Signs in with an email address; `full_name` is how the person is shown."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    is_demo = models.BooleanField(_("demo account"), default=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(email=""), name="user_email_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class RoleKind(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    AKIMAT_EDITOR = "akimat_editor", _("Akimat editor")
+    MASLIKHAT_STAFF = "maslikhat_staff", _("Maslikhat staff")
+    MODERATOR = "moderator", _("Moderator")
+    ELECTION_COMMISSION = "election_commission", _("Election commission member")
+
+
+# Which scope each kind of role needs: nothing, a body, or a unit (and the units below it).
+BODY_ROLES = (RoleKind.AKIMAT_EDITOR, RoleKind.MASLIKHAT_STAFF)
+UNIT_ROLES = (RoleKind.MODERATOR, RoleKind.ELECTION_COMMISSION)
+
+
+class Role(models.Model):
+    """A role held by a user in a place, from `granted_at` until revoked."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
+    kind = models.CharField(_("role"), max_length=32, choices=RoleKind.choices)
+    body = models.ForeignKey(
+        "territory.Body", verbose_name=_("body"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    unit = models.ForeignKey(
+        "territory.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                name="role_scope_matches_kind",
+                condition=(
+                    models.Q(kind=RoleKind.ADMINISTRATOR, body__isnull=True, unit__isnull=True)
+                    | models.Q(kind__in=BODY_ROLES, body__isnull=False, unit__isnull=True)
+                    | models.Q(kind__in=UNIT_ROLES, body__isnull=True, unit__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(
+                "user",
+                "kind",
+                Coalesce("body", 0),
+                Coalesce("unit", 0),
+                condition=models.Q(revoked_at__isnull=True),
+                name="role_one_active_per_scope",
+            ),
+            models.CheckConstraint(
+                name="role_revoked_after_granted",
+                condition=models.Q(revoked_at__isnull=True)
+                | models.Q(revoked_at__gte=models.F("granted_at")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.body or self.unit
+        return f"{self.get_kind_display()} — {scope}" if scope else self.get_kind_display()

@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from esep.accounts.admin import admin_site
+from esep.api.api import api
+from esep.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("esep.core.urls")),
+    path("accounts/", include("esep.accounts.urls")),
+    path("admin/", admin_site.urls),
+    prefix_default_language=True,
+)
+
+handler400 = "esep.core.views.bad_request"
+handler403 = "esep.core.views.forbidden"
+handler404 = "esep.core.views.not_found"
+handler500 = "esep.core.views.server_error"

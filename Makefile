@@ -49,7 +49,6 @@ bench: install-test
 # Re-extract translatable strings into the kk, ru and en catalogues (needs GNU gettext).
 messages: install-test
 	cd src/esep && ../../$(ESEP) makemessages -l kk -l ru -l en --no-location --ignore 'overrides/*'
-	cd src/esep && ../../$(ESEP) makemessages -d djangojs -l kk -l ru -l en --no-location --ignore 'overrides/*' --ignore 'core/static/esep/vendor/*'
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -6,6 +6,7 @@ actions, so they are audited like any other."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,8 @@ class EsepAdminSite(admin.AdminSite):
         return request.user.is_active and request.user.has_perm("accounts.use_admin")
 
     def login(self, request: HttpRequest, extra_context=None):
+        if request.user.is_authenticated:
+            raise PermissionDenied  # signed in, but not an administrator
         return HttpResponseRedirect(
             f"{reverse('accounts:signin')}?next={request.GET.get('next', request.path)}"
         )

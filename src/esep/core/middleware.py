@@ -15,7 +15,7 @@ class FriendlyErrorsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code == 405 and not response.content:
+        if response.status_code == 405:
             allow = response.get("Allow", "")
             if request.path.startswith("/api/"):
                 new = JsonResponse(

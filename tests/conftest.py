@@ -1,0 +1,109 @@
+"""Shared fixtures. The cast, in the house style:
+
+- alice is an administrator;
+- bob is a resident with no role (the outsider);
+- carol edits for the akimat of Almaty city (KZ-75);
+- dana is staff of the maslikhat of Astana (KZ-71);
+- erlan moderates Turkistan Region (KZ-61) and everything below it;
+- farida sits on the election commission for Almaty Region (KZ-19).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from esep.accounts import actions as account_actions
+from esep.accounts.models import User
+from esep.core.actions import Actor
+from esep.territory.importers import load_regions
+from esep.territory.models import Body, Unit
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "esep"
+PASSWORD = "correct-horse-battery-7"
+
+
+def _compile_catalogues() -> None:
+    # The suite always runs on freshly compiled catalogues.
+    for po_path in SRC.glob("**/locale/*/LC_MESSAGES/*.po"):
+        polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+
+
+_compile_catalogues()
+
+SYSTEM = Actor.cli("tests")
+
+
+@pytest.fixture
+def regions(db) -> dict[str, Unit]:
+    """Kazakhstan's republic and 20 top-level units, published, keyed by ISO code."""
+    load_regions(SYSTEM)
+    return {u.iso_code: u for u in Unit.objects.all()}
+
+
+def make_user(email: str, name: str) -> User:
+    return account_actions.register_resident(SYSTEM, email=email, full_name=name,
+                                             password=PASSWORD)
+
+
+@pytest.fixture
+def alice(regions) -> User:
+    user = make_user("alice@example.kz", "Alice Administrator")
+    account_actions.grant_role(SYSTEM, user=user, kind="administrator")
+    return user
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return make_user("bob@example.kz", "Bob Outsider")
+
+
+@pytest.fixture
+def carol(regions) -> User:
+    user = make_user("carol@example.kz", "Carol Akimat")
+    body = Body.objects.get(unit=regions["KZ-75"], kind="akimat")
+    account_actions.grant_role(SYSTEM, user=user, kind="akimat_editor", body=body)
+    return user
+
+
+@pytest.fixture
+def dana(regions) -> User:
+    user = make_user("dana@example.kz", "Dana Maslikhat")
+    body = Body.objects.get(unit=regions["KZ-71"], kind="maslikhat")
+    account_actions.grant_role(SYSTEM, user=user, kind="maslikhat_staff", body=body)
+    return user
+
+
+@pytest.fixture
+def erlan(regions) -> User:
+    user = make_user("erlan@example.kz", "Erlan Moderator")
+    account_actions.grant_role(SYSTEM, user=user, kind="moderator", unit=regions["KZ-61"])
+    return user
+
+
+@pytest.fixture
+def farida(regions) -> User:
+    user = make_user("farida@example.kz", "Farida Commission")
+    account_actions.grant_role(SYSTEM, user=user, kind="election_commission",
+                               unit=regions["KZ-19"])
+    return user
+
+
+@pytest.fixture
+def turkistan_district(regions) -> Unit:
+    """A district inside Turkistan Region (demo data for scope tests)."""
+    from esep.territory.actions import create_unit
+
+    return create_unit(
+        SYSTEM, kind="district", parent=regions["KZ-61"], name_kk="Сайрам ауданы",
+        name_ru="Сайрамский район", name_en="Sairam District",
+        ocd_id="ocd-division/country:kz/region:kz-61/district:sairam",
+    )
+
+
+@pytest.fixture
+def fresh_user(db):
+    """Roles are cached per user object: tests that change roles re-read the user."""
+    return lambda user: User.objects.get(pk=user.pk)

@@ -351,13 +351,21 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def load_average() -> float:
+    """The 1-minute load average: other work on the machine skews every number."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0]
+
+
 def wrk_version(wrk: str) -> str:
     done = subprocess.run([wrk, "-v"], capture_output=True, text=True, timeout=10, check=False)
     first = (done.stdout or done.stderr).splitlines()
     return first[0].split(" Copyright")[0].strip() if first else "unknown"
 
 
-def report(results: list[Result], opts: Options, wrk: str) -> str:
+def report(results: list[Result], opts: Options, wrk: str, load: float) -> str:
     wrk_cmd = f"wrk {' '.join(opts.wrk_args(opts.seconds, latency=True))} URL"
     return "\n".join(
         [
@@ -370,7 +378,8 @@ def report(results: list[Result], opts: Options, wrk: str) -> str:
             "",
             f"- Machine: {os.cpu_count()} cores (nproc), {cpu_model()}; "
             f"Python {platform.python_version()}, Django {version('Django')}, "
-            f"gunicorn {version('gunicorn')}, {wrk_version(wrk)}.",
+            f"gunicorn {version('gunicorn')}, {wrk_version(wrk)}; "
+            f"1-minute load average {load:.2f} before the run.",
             f"- Load: `{wrk_cmd}` after a {opts.warmup}-second warm-up "
             f"(`-d{opts.warmup}s`, same threads and connections) on each URL; wrk and gunicorn "
             f"share the same cores.",
@@ -403,6 +412,13 @@ def main(argv: list[str] | None = None) -> int:
     if wrk is None:
         print("wrk not found: apt-get install wrk", file=sys.stderr)
         return 2
+    load = load_average()
+    if load > 0.5:
+        print(
+            f"bench: load average is {load:.2f}: other work on this machine will lower the "
+            "numbers (they are still written, with the load average)",
+            file=sys.stderr,
+        )
     tmp = Path(tempfile.mkdtemp(prefix="esep-bench-"))
     try:
         env = bench_env(tmp)
@@ -413,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    body = report(results, opts, wrk)
+    body = report(results, opts, wrk, load)
     print()
     print(body)
     if opts.write_readme:

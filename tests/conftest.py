@@ -44,8 +44,7 @@ def regions(db) -> dict[str, Unit]:
 
 
 def make_user(email: str, name: str) -> User:
-    return account_actions.register_resident(SYSTEM, email=email, full_name=name,
-                                             password=PASSWORD)
+    return account_actions.register_resident(SYSTEM, email=email, full_name=name, password=PASSWORD)
 
 
 @pytest.fixture
@@ -86,8 +85,7 @@ def erlan(regions) -> User:
 @pytest.fixture
 def farida(regions) -> User:
     user = make_user("farida@example.kz", "Farida Commission")
-    account_actions.grant_role(SYSTEM, user=user, kind="election_commission",
-                               unit=regions["KZ-19"])
+    account_actions.grant_role(SYSTEM, user=user, kind="election_commission", unit=regions["KZ-19"])
     return user
 
 
@@ -97,8 +95,12 @@ def turkistan_district(regions) -> Unit:
     from esep.territory.actions import create_unit
 
     return create_unit(
-        SYSTEM, kind="district", parent=regions["KZ-61"], name_kk="Сайрам ауданы",
-        name_ru="Сайрамский район", name_en="Sairam District",
+        SYSTEM,
+        kind="district",
+        parent=regions["KZ-61"],
+        name_kk="Сайрам ауданы",
+        name_ru="Сайрамский район",
+        name_en="Sairam District",
         ocd_id="ocd-division/country:kz/region:kz-61/district:sairam",
     )
 

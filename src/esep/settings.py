@@ -64,7 +64,7 @@ def env_str(name: str, default: str) -> str:
 DEBUG = env_bool("ESEP_DEBUG", True)
 DEMO = env_bool("ESEP_DEMO", False)
 
-_DEV_SECRET = "esep-development-only-secret-key-never-use-in-production-0123456789"
+_DEV_SECRET = "esep-development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = os.environ.get("ESEP_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
     raise ImproperlyConfigured(
@@ -75,7 +75,9 @@ if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
 
 ALLOWED_HOSTS = env_list("ESEP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ESEP_ALLOWED_HOSTS must name the site's host(s) when ESEP_DEBUG is off.")
+    raise ImproperlyConfigured(
+        "ESEP_ALLOWED_HOSTS must name the site's host(s) when ESEP_DEBUG is off."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("ESEP_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

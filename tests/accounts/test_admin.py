@@ -25,13 +25,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
 
 def test_admin_grants_a_role_through_the_action(client, alice, bob, regions):
     client.force_login(alice)
-    response = client.post("/en/admin/accounts/role/add/", {
-        "user": bob.pk, "kind": "moderator", "unit": regions["KZ-10"].pk,
-    })
+    response = client.post(
+        "/en/admin/accounts/role/add/",
+        {
+            "user": bob.pk,
+            "kind": "moderator",
+            "unit": regions["KZ-10"].pk,
+        },
+    )
     assert response.status_code == 302, response.content[:2000]
     role = Role.objects.get(user=bob)
-    assert AuditEntry.objects.filter(verb="grant_role", target_id=str(role.pk),
-                                     actor=alice).exists()
+    assert AuditEntry.objects.filter(
+        verb="grant_role", target_id=str(role.pk), actor=alice
+    ).exists()
 
 
 def test_audit_trail_cannot_be_edited_in_the_admin(client, alice):

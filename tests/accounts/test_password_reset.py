@@ -15,8 +15,9 @@ def test_bob_resets_his_password_from_the_emailed_link(client, bob):
     assert message.to == ["bob@example.kz"]
     link = re.search(r"http://testserver(/kk/accounts/password-reset/\S+/)", message.body)[1]
     form_url = client.get(link).url  # Django swaps the token for a session-held one
-    response = client.post(form_url, {"new_password1": "zhana-kupiya-2026",
-                                      "new_password2": "zhana-kupiya-2026"})
+    response = client.post(
+        form_url, {"new_password1": "zhana-kupiya-2026", "new_password2": "zhana-kupiya-2026"}
+    )
     assert response.status_code == 302
     assert User.objects.get(pk=bob.pk).check_password("zhana-kupiya-2026")
 

@@ -6,8 +6,12 @@ from esep.accounts.models import User
 from esep.core.models import AuditEntry
 
 URL = "/kk/accounts/register/"
-GOOD = {"full_name": "Әсел Нұрланова", "email": "Asel@Example.kz",
-        "password1": "dala-zhyry-2026", "password2": "dala-zhyry-2026"}
+GOOD = {
+    "full_name": "Әсел Нұрланова",
+    "email": "Asel@Example.kz",
+    "password1": "dala-zhyry-2026",
+    "password2": "dala-zhyry-2026",
+}
 
 
 def test_a_resident_registers_and_is_signed_in(client, db):
@@ -37,8 +41,9 @@ def test_bad_email_is_explained_in_russian(client, db):
 
 def test_mismatched_and_weak_passwords_are_refused(client, db):
     response = client.post(URL, {**GOOD, "password2": "something-else-1"})
-    assert "Екі құпиясөз" in response.content.decode() or response.context["form"].errors[
-        "password2"]
+    assert (
+        "Екі құпиясөз" in response.content.decode() or response.context["form"].errors["password2"]
+    )
     response = client.post(URL, {**GOOD, "password1": "12345", "password2": "12345"})
     assert "password1" in response.context["form"].errors
     assert not User.objects.exists()

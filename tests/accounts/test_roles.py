@@ -51,8 +51,9 @@ def test_database_refuses_a_role_without_its_scope(bob, regions):
     with pytest.raises(IntegrityError), transaction.atomic():
         Role.objects.create(user=bob, kind="administrator", unit=regions["KZ-10"])
     with pytest.raises(IntegrityError), transaction.atomic():
-        Role.objects.create(user=bob, kind="moderator",
-                            body=Body.objects.get(unit=regions["KZ-10"], kind="akimat"))
+        Role.objects.create(
+            user=bob, kind="moderator", body=Body.objects.get(unit=regions["KZ-10"], kind="akimat")
+        )
 
 
 def test_database_refuses_the_same_active_role_twice(alice, bob, regions):

@@ -4,8 +4,12 @@ from esep.accounts.rules import is_administrator
 
 
 def test_alice_the_administrator_may_grant_and_revoke_roles_anywhere(alice, regions):
-    for perm in ("accounts.grant_role", "accounts.revoke_role", "accounts.use_admin",
-                 "accounts.view_audit"):
+    for perm in (
+        "accounts.grant_role",
+        "accounts.revoke_role",
+        "accounts.use_admin",
+        "accounts.view_audit",
+    ):
         assert alice.has_perm(perm)
         assert alice.has_perm(perm, regions["KZ-75"])
     assert is_administrator(alice)

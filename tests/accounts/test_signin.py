@@ -17,8 +17,9 @@ def test_bob_signs_in_and_out(client, bob):
 
 
 def test_wrong_password_keeps_the_email_and_says_so(client, bob):
-    response = client.post("/kk/accounts/signin/", {"username": "bob@example.kz",
-                                                   "password": "wrong"})
+    response = client.post(
+        "/kk/accounts/signin/", {"username": "bob@example.kz", "password": "wrong"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Қате:" in html

@@ -47,8 +47,9 @@ def test_wrong_method_gets_405_json(client, db):
 
 
 def test_errors_are_translated_by_accept_language(client, db):
-    error = assert_error(client.get("/api/v1/units?limit=-1", HTTP_ACCEPT_LANGUAGE="ru"),
-                         422, "invalid")
+    error = assert_error(
+        client.get("/api/v1/units?limit=-1", HTTP_ACCEPT_LANGUAGE="ru"), 422, "invalid"
+    )
     assert error["message"] != "The request has invalid values."
 
 

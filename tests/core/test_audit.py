@@ -17,16 +17,22 @@ def test_system_actions_are_recorded_with_their_command(regions):
 def test_a_refused_action_changes_nothing(carol, regions):
     before = (Unit.objects.count(), AuditEntry.objects.count())
     with pytest.raises(ActionRefused):
-        actions.create_unit(Actor.of(carol), kind="district", parent=regions["KZ-75"],
-                            name_kk="x", name_ru="x", name_en="x", ocd_id="ocd-division/x")
+        actions.create_unit(
+            Actor.of(carol),
+            kind="district",
+            parent=regions["KZ-75"],
+            name_kk="x",
+            name_ru="x",
+            name_en="x",
+            ocd_id="ocd-division/x",
+        )
     assert (Unit.objects.count(), AuditEntry.objects.count()) == before
 
 
 def test_a_failing_action_rolls_back_its_audit_entry(alice, regions):
     before = AuditEntry.objects.count()
-    with pytest.raises(ValueError):
-        with actions.action("create_unit", Actor.of(alice), None):
-            raise ValueError("boom")
+    with pytest.raises(ValueError), actions.action("create_unit", Actor.of(alice), None):
+        raise ValueError("boom")
     assert AuditEntry.objects.count() == before
 
 

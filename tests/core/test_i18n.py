@@ -42,11 +42,18 @@ def test_catalogue_has_no_untranslated_or_fuzzy_message(path):
 
 def _django_user_facing() -> list[polib.POEntry]:
     entries = []
-    for po in (DJANGO / "conf/locale/en/LC_MESSAGES/django.po",
-               DJANGO / "contrib/auth/locale/en/LC_MESSAGES/django.po"):
-        entries += [e for e in polib.pofile(str(po))
-                    if any(USER_FACING.search(f) for f, _ in e.occurrences)]
+    for po in (
+        DJANGO / "conf/locale/en/LC_MESSAGES/django.po",
+        DJANGO / "contrib/auth/locale/en/LC_MESSAGES/django.po",
+    ):
+        entries += [
+            e for e in polib.pofile(str(po)) if any(USER_FACING.search(f) for f, _ in e.occurrences)
+        ]
     return entries
+
+
+# Strings that read the same in Kazakh (acronyms, punctuation, a bare placeholder).
+LANGUAGE_NEUTRAL = {"IPv4", "IPv6", "URL", "%(truncated_text)s…", "…", ":?.!", ":", ", "}
 
 
 def test_every_django_message_a_user_can_meet_is_in_kazakh():
@@ -54,14 +61,20 @@ def test_every_django_message_a_user_can_meet_is_in_kazakh():
     with translation.override("kk"):
         for e in _django_user_facing():
             if e.msgid_plural:
-                text = translation.npgettext(e.msgctxt, e.msgid, e.msgid_plural, 1) \
-                    if e.msgctxt else translation.ngettext(e.msgid, e.msgid_plural, 1)
+                text = (
+                    translation.npgettext(e.msgctxt, e.msgid, e.msgid_plural, 1)
+                    if e.msgctxt
+                    else translation.ngettext(e.msgid, e.msgid_plural, 1)
+                )
             else:
-                text = translation.pgettext(e.msgctxt, e.msgid) if e.msgctxt \
+                text = (
+                    translation.pgettext(e.msgctxt, e.msgid)
+                    if e.msgctxt
                     else translation.gettext(e.msgid)
-            if text == e.msgid and re.search(r"[A-Za-z]{3}", e.msgid):
+                )
+            if text == e.msgid and e.msgid not in LANGUAGE_NEUTRAL:
                 untranslated.append(e.msgid)
-    assert len(_django_user_facing()) > 250
+    assert len(_django_user_facing()) > 200  # the pattern still matches Django's files
     assert not untranslated, untranslated
 
 
@@ -84,13 +97,29 @@ def test_catalogues_hold_every_string_in_the_source(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "src"), "ESEP_VAR_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "-m", "esep.cli", "makemessages", "-l", "kk", "--no-location",
-         "--ignore", "overrides/*"],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "esep.cli",
+            "makemessages",
+            "-l",
+            "kk",
+            "--no-location",
+            "--ignore",
+            "overrides/*",
+        ],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    fresh = {e.msgid for e in polib.pofile(str(copy / "locale/kk/LC_MESSAGES/django.po"))
-             if not e.obsolete}
+    fresh = {
+        e.msgid
+        for e in polib.pofile(str(copy / "locale/kk/LC_MESSAGES/django.po"))
+        if not e.obsolete
+    }
     current = {e.msgid for e in polib.pofile(str(SRC / "locale/kk/LC_MESSAGES/django.po"))}
     assert fresh - current == set(), "run `make messages` and translate the new strings"
     assert current - fresh == set(), "catalogue holds strings no longer in the source"

@@ -36,8 +36,15 @@ def test_altering_a_published_row_is_caught_and_named(regions):
 
 
 def test_deleting_a_published_row_is_caught_and_named(regions):
-    lone = create_unit(SYSTEM, kind="district", parent=regions["KZ-61"], name_kk="А",
-                       name_ru="А", name_en="A", ocd_id="ocd-division/country:kz/test:a")
+    lone = create_unit(
+        SYSTEM,
+        kind="district",
+        parent=regions["KZ-61"],
+        name_kk="А",
+        name_ru="А",
+        name_en="A",
+        ocd_id="ocd-division/country:kz/test:a",
+    )
     entry = publish_unit(SYSTEM, lone)
     Unit.objects.filter(pk=lone.pk).delete()
     with pytest.raises(CommandError, match=rf"ledger entry #{entry.seq}: .* was deleted"):
@@ -55,8 +62,9 @@ def test_editing_or_removing_a_ledger_entry_is_caught(regions):
 def test_rewriting_a_stored_entry_consistently_still_breaks_the_chain(regions):
     entry = LedgerEntry.objects.get(seq=3)
     forged = entry.payload.replace('"population":', '"population_forged":')
-    LedgerEntry.objects.filter(pk=entry.pk).update(payload=forged,
-                                                   record_hash=ledger.sha256(forged))
+    LedgerEntry.objects.filter(pk=entry.pk).update(
+        payload=forged, record_hash=ledger.sha256(forged)
+    )
     verdict = ledger.verify()
     assert verdict.seq == 3 and "altered after it was written" in verdict.problem
 

@@ -9,8 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from esep.territory.actions import create_unit, publish_unit
 from tests.conftest import SYSTEM
 
-PAGES = ["", "about/", "ledger/", "accounts/signin/", "accounts/register/",
-         "accounts/password-reset/", "accounts/password-reset/sent/"]
+PAGES = [
+    "",
+    "about/",
+    "ledger/",
+    "accounts/signin/",
+    "accounts/register/",
+    "accounts/password-reset/",
+    "accounts/password-reset/sent/",
+]
 HEADINGS = {
     "kk": "Кім басқарады",
     "ru": "Кто управляет",
@@ -91,8 +98,15 @@ def _queries(client, url: str) -> int:
 def test_home_page_queries_do_not_grow_with_units(client, regions):
     before = _queries(client, "/en/")
     for n in range(30):
-        create_unit(SYSTEM, kind="district", parent=regions["KZ-61"], name_kk=f"{n}",
-                    name_ru=f"{n}", name_en=f"{n}", ocd_id=f"ocd-division/test:{n}")
+        create_unit(
+            SYSTEM,
+            kind="district",
+            parent=regions["KZ-61"],
+            name_kk=f"{n}",
+            name_ru=f"{n}",
+            name_en=f"{n}",
+            ocd_id=f"ocd-division/test:{n}",
+        )
     assert _queries(client, "/en/") == before
 
 

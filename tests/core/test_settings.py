@@ -10,11 +10,15 @@ from django.conf import settings
 
 
 def run_esep(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("ESEP_") and k != "DATABASE_URL"}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("ESEP_") and k != "DATABASE_URL"
+    }
     return subprocess.run(
-        [sys.executable, "-m", "esep.cli", *args], env={**clean, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "esep.cli", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -25,16 +29,19 @@ PRODUCTION = {
 }
 
 
-@pytest.mark.parametrize(("env", "named"), [
-    ({"ESEP_DEBUG": "maybe"}, "ESEP_DEBUG='maybe' is not a boolean"),
-    ({"ESEP_SIGNIN_FAILURE_LIMIT": "five"}, "ESEP_SIGNIN_FAILURE_LIMIT='five' is not a whole"),
-    ({"ESEP_SIGNIN_FAILURE_LIMIT": "0"}, "must be at least 1"),
-    ({"ESEP_ALLOWED_HOSTS": "a.kz,,b.kz"}, "ESEP_ALLOWED_HOSTS='a.kz,,b.kz' has an empty item"),
-    ({"DATABASE_URL": "nosuchdb://x/y"}, "DATABASE_URL"),
-    ({"ESEP_DEBUG": "0"}, "ESEP_SECRET_KEY must be set"),
-    ({**PRODUCTION, "ESEP_SECRET_KEY": "short"}, "ESEP_SECRET_KEY must be set"),
-    ({**PRODUCTION, "ESEP_ALLOWED_HOSTS": ""}, "ESEP_ALLOWED_HOSTS"),
-])
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"ESEP_DEBUG": "maybe"}, "ESEP_DEBUG='maybe' is not a boolean"),
+        ({"ESEP_SIGNIN_FAILURE_LIMIT": "five"}, "ESEP_SIGNIN_FAILURE_LIMIT='five' is not a whole"),
+        ({"ESEP_SIGNIN_FAILURE_LIMIT": "0"}, "must be at least 1"),
+        ({"ESEP_ALLOWED_HOSTS": "a.kz,,b.kz"}, "ESEP_ALLOWED_HOSTS='a.kz,,b.kz' has an empty item"),
+        ({"DATABASE_URL": "nosuchdb://x/y"}, "DATABASE_URL"),
+        ({"ESEP_DEBUG": "0"}, "ESEP_SECRET_KEY must be set"),
+        ({**PRODUCTION, "ESEP_SECRET_KEY": "short"}, "ESEP_SECRET_KEY must be set"),
+        ({**PRODUCTION, "ESEP_ALLOWED_HOSTS": ""}, "ESEP_ALLOWED_HOSTS"),
+    ],
+)
 def test_bad_values_are_refused_at_start(env, named, tmp_path):
     result = run_esep("check", ESEP_VAR_DIR=str(tmp_path), **env)
     assert result.returncode != 0
@@ -43,18 +50,24 @@ def test_bad_values_are_refused_at_start(env, named, tmp_path):
 
 
 def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path):
-    result = run_esep("check", "--deploy", "--fail-level", "WARNING",
-                      ESEP_VAR_DIR=str(tmp_path), **PRODUCTION)
+    result = run_esep(
+        "check", "--deploy", "--fail-level", "WARNING", ESEP_VAR_DIR=str(tmp_path), **PRODUCTION
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
-    code = ("import django; django.setup(); from django.db import connection; "
-            "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])")
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
     clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**clean, "DJANGO_SETTINGS_MODULE": "esep.settings", "ESEP_VAR_DIR": str(tmp_path)},
     )
     assert result.stdout.strip() == "wal", result.stderr

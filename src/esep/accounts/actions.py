@@ -34,8 +34,9 @@ def grant_role(
     unit: Unit | None = None,
 ) -> Role:
     with action("grant_role", actor, "accounts.grant_role", body or unit) as act:
-        role = Role.objects.create(user=user, kind=kind, body=body, unit=unit,
-                                   granted_by=actor.user)
+        role = Role.objects.create(
+            user=user, kind=kind, body=body, unit=unit, granted_by=actor.user
+        )
         act.record(role, user=user.email, kind=kind, body=role.body_id, unit=role.unit_id)
     forget_roles(user)
     return role

@@ -75,8 +75,9 @@ class RoleAdmin(ReadOnlyAdmin):
         return request.user.has_perm("accounts.revoke_role") and (obj is None or not obj.revoked_at)
 
     def save_model(self, request, obj, form, change):
-        role = actions.grant_role(Actor.of(request.user), user=obj.user, kind=obj.kind,
-                                  body=obj.body, unit=obj.unit)
+        role = actions.grant_role(
+            Actor.of(request.user), user=obj.user, kind=obj.kind, body=obj.body, unit=obj.unit
+        )
         obj.pk = role.pk
 
     def delete_model(self, request, obj):

@@ -14,20 +14,25 @@ from .models import User
 
 class RegistrationForm(forms.Form):
     full_name = forms.CharField(
-        label=_("Full name"), max_length=150,
+        label=_("Full name"),
+        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label=_("Email address"), max_length=254,
+        label=_("Email address"),
+        max_length=254,
         help_text=_("We send a link here if you forget your password."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password1 = forms.CharField(
-        label=_("Password"), strip=False, help_text=password_validators_help_text_html,
+        label=_("Password"),
+        strip=False,
+        help_text=password_validators_help_text_html,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label=_("Password again"), strip=False,
+        label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -35,8 +40,11 @@ class RegistrationForm(forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email=email).exists():
             raise ValidationError(
-                _("An account with this email address already exists. Sign in, or reset "
-                  "your password."), code="duplicate_email",
+                _(
+                    "An account with this email address already exists. Sign in, or reset "
+                    "your password."
+                ),
+                code="duplicate_email",
             )
         return email
 
@@ -44,8 +52,12 @@ class RegistrationForm(forms.Form):
         data = super().clean()
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", ValidationError(
-                _("The two password fields didn’t match."), code="password_mismatch"))
+            self.add_error(
+                "password2",
+                ValidationError(
+                    _("The two password fields didn’t match."), code="password_mismatch"
+                ),
+            )
         elif p1:
             probe = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
             try:
@@ -57,6 +69,7 @@ class RegistrationForm(forms.Form):
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("Email address"), max_length=254,
+        label=_("Email address"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )

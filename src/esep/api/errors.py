@@ -33,8 +33,9 @@ def install(api: NinjaAPI) -> None:
             {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type", "")}
             for e in exc.errors
         ]
-        return respond(request, 422, error_body("invalid", _("The request has invalid values."),
-                                                details))
+        return respond(
+            request, 422, error_body("invalid", _("The request has invalid values."), details)
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -42,8 +43,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return respond(request, 403, error_body(
-            "forbidden", str(exc) or _("You are not allowed to do this here.")))
+        return respond(
+            request,
+            403,
+            error_body("forbidden", str(exc) or _("You are not allowed to do this here.")),
+        )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -56,5 +60,6 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s", request.path)
-        return respond(request, 500, error_body("server_error",
-                                                _("Something went wrong on our side.")))
+        return respond(
+            request, 500, error_body("server_error", _("Something went wrong on our side."))
+        )

@@ -19,9 +19,13 @@ class FriendlyErrorsMiddleware:
             allow = response.get("Allow", "")
             if request.path.startswith("/api/"):
                 new = JsonResponse(
-                    {"error": {"code": "method_not_allowed",
-                               "message": _("This address does not accept that method."),
-                               "details": []}},
+                    {
+                        "error": {
+                            "code": "method_not_allowed",
+                            "message": _("This address does not accept that method."),
+                            "details": [],
+                        }
+                    },
                     status=405,
                 )
             else:

@@ -31,7 +31,9 @@ def about(request: HttpRequest) -> HttpResponse:
 @require_safe
 def ledger(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.ledger_entries(), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "core/_ledger_table.html" if request.headers.get("HX-Request") else "core/ledger.html"
+    template = (
+        "core/_ledger_table.html" if request.headers.get("HX-Request") else "core/ledger.html"
+    )
     return render(request, template, {"page": page})
 
 

@@ -10,8 +10,13 @@ DEMO_PASSWORD = "demo-esep-2026"  # noqa: S105 — published on purpose: demo si
 DEMO_ACCOUNTS = [
     ("admin@demo.esep.kz", "Demo Administrator", "administrator", None, None),
     ("akimat.almaty@demo.esep.kz", "Демо Әкімдік Редакторы", "akimat_editor", "KZ-75", "akimat"),
-    ("maslikhat.astana@demo.esep.kz", "Демо Мәслихат Қызметкері", "maslikhat_staff", "KZ-71",
-     "maslikhat"),
+    (
+        "maslikhat.astana@demo.esep.kz",
+        "Демо Мәслихат Қызметкері",
+        "maslikhat_staff",
+        "KZ-71",
+        "maslikhat",
+    ),
     ("moderator.turkistan@demo.esep.kz", "Демо Модератор", "moderator", "KZ-61", None),
     ("resident@demo.esep.kz", "Демо Тұрғын", None, None, None),
 ]

@@ -21,7 +21,10 @@ def _demo_user(email: str, full_name: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = account_actions.register_resident(
-            Actor.cli("demo"), email=email, full_name=full_name, password=DEMO_PASSWORD,
+            Actor.cli("demo"),
+            email=email,
+            full_name=full_name,
+            password=DEMO_PASSWORD,
             is_demo=True,
         )
     return user

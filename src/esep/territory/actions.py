@@ -27,9 +27,17 @@ def create_unit(
 ) -> Unit:
     with action("create_unit", actor, "territory.create_unit", parent) as act:
         unit = Unit.objects.create(
-            kind=kind, parent=parent, name_kk=name_kk, name_ru=name_ru, name_en=name_en,
-            ocd_id=ocd_id, iso_code=iso_code, population=population,
-            population_year=population_year, source=source, path="",
+            kind=kind,
+            parent=parent,
+            name_kk=name_kk,
+            name_ru=name_ru,
+            name_en=name_en,
+            ocd_id=ocd_id,
+            iso_code=iso_code,
+            population=population,
+            population_year=population_year,
+            source=source,
+            path="",
         )
         unit.path = f"{parent.path if parent else ''}{unit.pk}/"
         unit.save(update_fields=["path"])

@@ -25,7 +25,6 @@ class UnitOut(Schema):
     source: str
 
 
-
 @router.get("", response=list[UnitOut])
 @paginate(LimitOffsetPagination)
 def list_units(request: HttpRequest, kind: str | None = None, parent: int | None = None):

@@ -29,9 +29,16 @@ def load_regions(
     created = 0
     if republic is None:
         republic = actions.create_unit(
-            actor, kind=UnitKind.REPUBLIC, parent=None, name_kk="Қазақстан Республикасы",
-            name_ru="Республика Казахстан", name_en="Republic of Kazakhstan",
-            ocd_id=REPUBLIC_OCD, iso_code="KZ", population=19_765_004, population_year=2023,
+            actor,
+            kind=UnitKind.REPUBLIC,
+            parent=None,
+            name_kk="Қазақстан Республикасы",
+            name_ru="Республика Казахстан",
+            name_en="Republic of Kazakhstan",
+            ocd_id=REPUBLIC_OCD,
+            iso_code="KZ",
+            population=19_765_004,
+            population_year=2023,
             source="Bureau of National Statistics, 1 January 2023 (sum of the 20 units)",
         )
         actions.publish_unit(actor, republic)
@@ -42,10 +49,17 @@ def load_regions(
             ocd_id = region_ocd_id(row["iso_code"])
             if ocd_id not in existing:
                 unit = actions.create_unit(
-                    actor, kind=KINDS[row["kind"]], parent=republic, name_kk=row["name_kk"],
-                    name_ru=row["name_ru"], name_en=row["name_en"], ocd_id=ocd_id,
-                    iso_code=row["iso_code"], population=int(row["population_approx"]),
-                    population_year=int(row["population_year"]), source=row["source"],
+                    actor,
+                    kind=KINDS[row["kind"]],
+                    parent=republic,
+                    name_kk=row["name_kk"],
+                    name_ru=row["name_ru"],
+                    name_en=row["name_en"],
+                    ocd_id=ocd_id,
+                    iso_code=row["iso_code"],
+                    population=int(row["population_approx"]),
+                    population_year=int(row["population_year"]),
+                    source=row["source"],
                 )
                 for kind in (BodyKind.AKIMAT, BodyKind.MASLIKHAT):
                     actions.create_body(actor, unit=unit, kind=kind)

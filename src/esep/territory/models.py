@@ -27,15 +27,20 @@ class Unit(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     name_kk = models.CharField(_("name in Kazakh"), max_length=200)
     name_ru = models.CharField(_("name in Russian"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200)
-    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, null=True, blank=True,
-                                unique=True)
+    iso_code = models.CharField(
+        _("ISO 3166-2 code"), max_length=6, null=True, blank=True, unique=True
+    )
     ocd_id = models.CharField(_("Open Civic Data id"), max_length=255, unique=True)
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
@@ -95,8 +100,9 @@ class BodyKind(models.TextChoices):
 class Body(models.Model):
     """An organization that governs or serves a unit: its akimat, maslikhat, …"""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
-                             related_name="bodies")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="bodies"
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=BodyKind.choices)
 
     class Meta:

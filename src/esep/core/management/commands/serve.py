@@ -18,15 +18,27 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args, host: str, port: int, workers: int, **options) -> None:
-        gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable),
-                                                            "gunicorn")
+        gunicorn = shutil.which("gunicorn") or os.path.join(
+            os.path.dirname(sys.executable), "gunicorn"
+        )
         if not os.path.exists(gunicorn):
             raise CommandError("gunicorn is not installed: run `make demo` or `pip install -e .`")
-        self.stdout.write(self.style.SUCCESS(f"esep is at http://{host}:{port}/  (Ctrl+C stops it)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"esep is at http://{host}:{port}/  (Ctrl+C stops it)")
+        )
         for line in describe_demo_accounts():
             self.stdout.write(line)
         sys.stdout.flush()
-        os.execv(gunicorn, [
-            gunicorn, "esep.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", str(workers), "--access-logfile", "-",
-        ])
+        os.execv(  # noqa: S606 — replace this process with gunicorn
+            gunicorn,
+            [
+                gunicorn,
+                "esep.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ],
+        )

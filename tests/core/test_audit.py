@@ -46,3 +46,39 @@ def test_an_administrator_publishes_and_is_recorded(alice, regions):
     entry = actions.publish_unit(Actor.of(alice), regions["KZ-10"])
     audit = AuditEntry.objects.get(verb="publish_unit", actor=alice)
     assert audit.role == "administrator" and audit.data["ledger_seq"] == entry.seq
+
+
+@pytest.mark.parametrize("who", ["carol", "dana", "erlan", "farida", "bob"])
+def test_only_administrators_create_units_and_bodies(request, who, regions):
+    actor = Actor.of(request.getfixturevalue(who))
+    before = (Unit.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(ActionRefused):
+        actions.create_unit(
+            actor,
+            kind="district",
+            parent=regions["KZ-61"],
+            name_kk="x",
+            name_ru="x",
+            name_en="x",
+            ocd_id="ocd-division/refused",
+        )
+    with pytest.raises(ActionRefused):
+        actions.create_body(actor, unit=regions["KZ-61"], kind="audit_commission")
+    assert (Unit.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_an_administrator_creates_units_and_bodies(alice, regions):
+    unit = actions.create_unit(
+        Actor.of(alice),
+        kind="district",
+        parent=regions["KZ-61"],
+        name_kk="Сайрам ауданы",
+        name_ru="Сайрамский район",
+        name_en="Sairam District",
+        ocd_id="ocd-division/sairam",
+    )
+    assert unit.path == f"{regions['KZ'].pk}/{regions['KZ-61'].pk}/{unit.pk}/"
+    body = actions.create_body(Actor.of(alice), unit=unit, kind="akimat")
+    assert AuditEntry.objects.filter(
+        verb="create_body", target_id=str(body.pk), role="administrator"
+    ).exists()

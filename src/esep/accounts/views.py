@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -67,4 +68,5 @@ def locked_out(
     request: HttpRequest, credentials: dict | None = None, *args, **kwargs
 ) -> HttpResponse:
     """Shown instead of the sign-in form after too many failed attempts (django-axes)."""
-    return render(request, "accounts/locked_out.html", status=429)
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

@@ -152,6 +152,8 @@ else:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        # Keep the connection: opening one costs more than most queries (see bench/README.md).
+        "CONN_MAX_AGE": env_int("ESEP_DB_CONN_MAX_AGE", 60),
     }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

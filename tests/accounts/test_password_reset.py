@@ -5,6 +5,7 @@ import re
 from django.core import mail
 
 from esep.accounts.models import User
+from esep.core.models import AuditEntry
 
 
 def test_bob_resets_his_password_from_the_emailed_link(client, bob):
@@ -20,6 +21,8 @@ def test_bob_resets_his_password_from_the_emailed_link(client, bob):
     )
     assert response.status_code == 302
     assert User.objects.get(pk=bob.pk).check_password("zhana-kupiya-2026")
+    audit = AuditEntry.objects.get(verb="reset_password")
+    assert audit.actor == bob and audit.target_id == str(bob.pk)
 
 
 def test_unknown_address_reveals_nothing_and_sends_nothing(client, db):

@@ -49,3 +49,13 @@ def revoke_role(actor: Actor, role: Role) -> Role:
         act.record(role, user=role.user.email, kind=role.kind)
     forget_roles(role.user)
     return role
+
+
+def reset_password(actor: Actor, *, user: User, password: str) -> User:
+    """Set a new password. The caller has proved control of the account (a reset link)."""
+    with action("reset_password", actor, None) as act:
+        validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        act.record(user)
+    return user

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
@@ -73,3 +73,16 @@ class SignInForm(AuthenticationForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """Django's new-password form, saving through the audited action."""
+
+    def save(self, commit: bool = True) -> User:
+        from esep.core.actions import Actor
+
+        from .actions import reset_password
+
+        return reset_password(
+            Actor.of(self.user), user=self.user, password=self.cleaned_data["new_password1"]
+        )

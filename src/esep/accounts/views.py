@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from esep.core.actions import Actor
 
 from . import actions
-from .forms import RegistrationForm, SignInForm
+from .forms import RegistrationForm, ResetPasswordForm, SignInForm
 from .queries import active_roles
 
 
@@ -54,6 +54,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = ResetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polib
 import pytest
 
 from esep.accounts import actions as account_actions
 from esep.accounts.models import User
 from esep.core.actions import Actor
+from esep.core.i18n import compile_catalogues
 from esep.territory.importers import load_regions
 from esep.territory.models import Body, Unit
 
@@ -25,13 +25,12 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "esep"
 PASSWORD = "correct-horse-battery-7"
 
 
-def _compile_catalogues() -> None:
-    # The suite always runs on freshly compiled catalogues.
-    for po_path in SRC.glob("**/locale/*/LC_MESSAGES/*.po"):
-        polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+def pytest_sessionstart(session) -> None:
+    """The suite always runs on freshly compiled catalogues."""
+    from django.conf import settings
 
+    compile_catalogues(settings.LOCALE_PATHS)
 
-_compile_catalogues()
 
 SYSTEM = Actor.cli("tests")
 

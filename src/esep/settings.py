@@ -57,6 +57,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of: {', '.join(choices)}.")
+    return value
+
+
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
@@ -154,6 +164,9 @@ else:
         },
         # Keep the connection: opening one costs more than most queries (see bench/README.md).
         "CONN_MAX_AGE": env_int("ESEP_DB_CONN_MAX_AGE", 60),
+        # Tests use a file too, not shared-cache memory: same locking as production (WAL,
+        # IMMEDIATE transactions, busy timeout), so concurrency tests mean something.
+        "TEST": {"NAME": str(VAR_DIR / "test-esep.sqlite3")},
     }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -189,7 +202,14 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "esep.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("ESEP_PROXY_COUNT", 0)
+AXES_USERNAME_CALLABLE = "esep.accounts.forms.signin_username"
+# The client's address: REMOTE_ADDR, or, behind ESEP_PROXY_COUNT trusted proxies, the address
+# those proxies put in X-Forwarded-For (django-ipware). Never a header the client could forge.
+PROXY_COUNT = env_int("ESEP_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 # Languages: Kazakh first (the default), then Russian and English.
 LANGUAGE_CODE = "kk"
@@ -248,7 +268,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("ESEP_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env_choice("ESEP_LOG_LEVEL", "WARNING", LOG_LEVELS)},
 }
 
 CSRF_FAILURE_VIEW = "esep.core.views.csrf_failure"

@@ -53,3 +53,25 @@ def test_an_email_already_registered_is_refused(client, bob):
     response = client.post(URL, {**GOOD, "email": "BOB@example.kz"})
     assert "email" in response.context["form"].errors
     assert User.objects.count() == 1
+
+
+def test_every_field_points_at_its_hint_and_error(client, db):
+    import re
+
+    html = client.post(URL, {**GOOD, "email": "bad"}).content.decode()
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    described = re.findall(r'aria-describedby="([^"]+)"', html)
+    assert described
+    for refs in described:
+        for ref in refs.split():
+            assert ref in ids, f"aria-describedby points at missing #{ref}"
+
+
+def test_a_registration_racing_another_gets_a_clear_error(client, bob, monkeypatch):
+    from esep.accounts.forms import RegistrationForm
+
+    monkeypatch.setattr(RegistrationForm, "clean_email", lambda form: "bob@example.kz")
+    response = client.post(URL, {**GOOD, "email": "bob@example.kz"})
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert User.objects.count() == 1

@@ -63,3 +63,13 @@ def test_database_refuses_the_same_active_role_twice(alice, bob, regions):
     actions.grant_role(Actor.of(alice), user=bob, kind="administrator")
     with pytest.raises(IntegrityError), transaction.atomic():
         Role.objects.create(user=bob, kind="administrator")
+
+
+def test_a_body_role_must_match_the_kind_of_body(alice, bob, regions):
+    from django.core.exceptions import ValidationError
+
+    maslikhat = Body.objects.get(unit=regions["KZ-75"], kind="maslikhat")
+    before = (Role.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(ValidationError):
+        actions.grant_role(Actor.of(alice), user=bob, kind="akimat_editor", body=maslikhat)
+    assert (Role.objects.count(), AuditEntry.objects.count()) == before

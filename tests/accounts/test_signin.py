@@ -34,3 +34,52 @@ def test_sign_in_is_paused_after_repeated_failures(client, bob):
     assert response.status_code == 429
     assert "Too many attempts to sign in" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_email_case_does_not_matter_for_signing_in_or_for_the_limit(client, bob, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    response = client.post(URL, {"username": "BOB@Example.KZ", "password": PASSWORD})
+    assert response.status_code == 302
+    client.post("/en/accounts/signout/")
+    for variant in ("bob@example.kz", "BOB@example.kz", "Bob@Example.kz"):
+        client.post(URL, {"username": variant, "password": "wrong"})
+    response = client.post(URL, {"username": "bob@example.kz", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, bob, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for n in range(3):
+        client.post(
+            URL,
+            {"username": "bob@example.kz", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        )
+    response = client.post(
+        URL, {"username": "bob@example.kz", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="10.0.0.99"
+    )
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts_apart(client, bob, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    for _ in range(3):
+        client.post(
+            URL,
+            {"username": "bob@example.kz", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7, 127.0.0.1",
+        )
+    locked = client.post(
+        URL,
+        {"username": "bob@example.kz", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7, 127.0.0.1",
+    )
+    assert locked.status_code == 429
+    other = client.post(
+        URL,
+        {"username": "bob@example.kz", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.4, 127.0.0.1",
+    )
+    assert other.status_code == 302

@@ -59,3 +59,26 @@ def test_openapi_docs_are_served_from_local_files(client, db):
     assert "cdn" not in html.lower() and "//unpkg" not in html
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/units" in schema["paths"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/units?offset=99999999999999999999",
+        "/api/v1/units?limit=83729190537834377773056",
+        "/api/v1/units?parent=100000000000000000000000",
+        "/api/v1/units?kind=galaxy",
+        "/api/v1/ledger?limit=1001",
+        "/api/v1/units/99999999999999999999999",
+        "/api/v1/units/0",
+    ],
+)
+def test_out_of_range_values_are_invalid_not_server_errors(client, db, url):
+    assert_error(client.get(url), 422, "invalid")
+
+
+def test_bad_request_under_api_is_json(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client.post("/api/v1/units", data="x" * 5000, content_type="text/plain")
+    assert response.status_code in (400, 405)
+    assert response["Content-Type"].startswith("application/json")

@@ -123,3 +123,11 @@ def test_catalogues_hold_every_string_in_the_source(tmp_path):
     current = {e.msgid for e in polib.pofile(str(SRC / "locale/kk/LC_MESSAGES/django.po"))}
     assert fresh - current == set(), "run `make messages` and translate the new strings"
     assert current - fresh == set(), "catalogue holds strings no longer in the source"
+
+
+def test_russian_and_english_catalogues_hold_the_same_messages_as_kazakh():
+    def ids(lang: str) -> set[tuple[str | None, str]]:
+        po = polib.pofile(str(SRC / f"locale/{lang}/LC_MESSAGES/django.po"))
+        return {(e.msgctxt, e.msgid) for e in po}
+
+    assert ids("ru") == ids("kk") == ids("en")

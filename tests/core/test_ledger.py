@@ -84,3 +84,47 @@ def test_canonical_json_is_stable():
     from decimal import Decimal
 
     assert ledger.canonical_json({"b": Decimal("1.50"), "a": "Қ"}) == '{"a":"Қ","b":"1.50"}'
+
+
+def test_removing_the_last_entry_is_caught(regions):
+    last = LedgerEntry.objects.latest("seq")
+    last.delete()
+    verdict = ledger.verify()
+    assert not verdict.ok and verdict.seq == last.seq
+    assert "has no ledger entry" in verdict.problem
+
+
+def test_verify_reports_the_head_hash_to_compare_with_published_copies(regions):
+    verdict = ledger.verify()
+    assert verdict.head == LedgerEntry.objects.latest("seq").entry_hash
+    assert verdict.head in str(verdict)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_publications_queue_and_keep_one_chain():
+    import threading
+
+    from django.db import connection
+
+    from esep.territory.importers import load_regions
+
+    load_regions(SYSTEM)
+    units = list(Unit.objects.all()[:8])
+    errors: list[Exception] = []
+
+    def publish(unit: Unit) -> None:
+        try:
+            publish_unit(SYSTEM, unit)
+        except Exception as exc:  # noqa: BLE001 — collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish, args=(unit,)) for unit in units]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert LedgerEntry.objects.count() == 21 + len(units)
+    assert ledger.verify().ok

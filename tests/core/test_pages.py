@@ -135,3 +135,17 @@ def test_profile_shows_roles_and_marks_demo_accounts(client, carol):
     client.force_login(carol)
     html = client.get("/en/accounts/me/").content.decode()
     assert "Akimat editor" in html and "demo data" in html
+
+
+def test_language_links_on_a_missing_page_keep_its_address(client, db):
+    html = client.get("/ru/no-such-page/").content.decode()
+    assert 'href="/kk/no-such-page/" lang="kk"' in html
+    assert 'href="/en/no-such-page/" lang="en"' in html
+
+
+def test_ledger_history_restore_gets_the_whole_page(client, regions):
+    response = client.get(
+        "/en/ledger/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]

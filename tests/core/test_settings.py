@@ -39,6 +39,7 @@ PRODUCTION = {
         ({"ESEP_SIGNIN_FAILURE_LIMIT": "0"}, "must be at least 1"),
         ({"ESEP_ALLOWED_HOSTS": "a.kz,,b.kz"}, "ESEP_ALLOWED_HOSTS='a.kz,,b.kz' has an empty item"),
         ({"DATABASE_URL": "nosuchdb://x/y"}, "DATABASE_URL"),
+        ({"ESEP_LOG_LEVEL": "LOUD"}, "ESEP_LOG_LEVEL='LOUD' is not one of"),
         ({"ESEP_DEBUG": "0"}, "ESEP_SECRET_KEY must be set"),
         ({**PRODUCTION, "ESEP_SECRET_KEY": "short"}, "ESEP_SECRET_KEY must be set"),
         ({**PRODUCTION, "ESEP_ALLOWED_HOSTS": ""}, "ESEP_ALLOWED_HOSTS"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from esep.core.actions import Actor, action
 from esep.territory.models import Body, Unit
 
-from .models import Role, User
+from .models import BODY_KIND_OF_ROLE, Role, User
 from .queries import forget_roles
 
 
@@ -34,6 +36,11 @@ def grant_role(
     unit: Unit | None = None,
 ) -> Role:
     with action("grant_role", actor, "accounts.grant_role", body or unit) as act:
+        expected = BODY_KIND_OF_ROLE.get(kind)
+        if expected and body is not None and body.kind != expected:
+            raise ValidationError(
+                _("This role belongs to a body of another kind."), code="role_body_kind"
+            )
         role = Role.objects.create(
             user=user, kind=kind, body=body, unit=unit, granted_by=actor.user
         )

@@ -5,6 +5,8 @@ actions, so they are audited like any other."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
@@ -29,9 +31,8 @@ class EsepAdminSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context=None):
         if request.user.is_authenticated:
             raise PermissionDenied  # signed in, but not an administrator
-        return HttpResponseRedirect(
-            f"{reverse('accounts:signin')}?next={request.GET.get('next', request.path)}"
-        )
+        query = urlencode({"next": request.GET.get("next", request.path)})
+        return HttpResponseRedirect(f"{reverse('accounts:signin')}?{query}")
 
 
 admin_site = EsepAdminSite(name="admin")

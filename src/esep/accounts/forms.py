@@ -36,16 +36,14 @@ class RegistrationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    DUPLICATE_EMAIL = _(
+        "An account with this email address already exists. Sign in, or reset your password."
+    )
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email=email).exists():
-            raise ValidationError(
-                _(
-                    "An account with this email address already exists. Sign in, or reset "
-                    "your password."
-                ),
-                code="duplicate_email",
-            )
+            raise ValidationError(self.DUPLICATE_EMAIL, code="duplicate_email")
         return email
 
     def clean(self) -> dict:
@@ -67,12 +65,21 @@ class RegistrationForm(forms.Form):
         return data
 
 
+def signin_username(request, credentials: dict | None = None) -> str:
+    """The account a sign-in attempt is for, as django-axes counts it: case does not matter."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(raw).strip().lower()
+
+
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
 
 
 class ResetPasswordForm(SetPasswordForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,14 +13,21 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra):
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=email.strip().lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
-        extra.update(is_staff=True, is_superuser=True)
-        return self.create_user(email, password, **extra)
+        """`esep createsuperuser`: an account holding esep's administrator role. Django's
+        is_superuser flag is never set: permissions come from roles only."""
+        from esep.core.actions import Actor
+
+        from .actions import grant_role
+
+        user = self.create_user(email, password, **extra)
+        grant_role(Actor.cli("createsuperuser"), user=user, kind=RoleKind.ADMINISTRATOR)
+        return user
 
 
 class User(AbstractUser):
@@ -42,6 +49,13 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(condition=~models.Q(email=""), name="user_email_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="user_email_lower_case"
+            ),
+            # Permissions come from roles; Django's all-powerful flag is never used.
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False), name="user_not_django_superuser"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -58,6 +72,7 @@ class RoleKind(models.TextChoices):
 
 # Which scope each kind of role needs: nothing, a body, or a unit (and the units below it).
 BODY_ROLES = (RoleKind.AKIMAT_EDITOR, RoleKind.MASLIKHAT_STAFF)
+BODY_KIND_OF_ROLE = {RoleKind.AKIMAT_EDITOR: "akimat", RoleKind.MASLIKHAT_STAFF: "maslikhat"}
 UNIT_ROLES = (RoleKind.MODERATOR, RoleKind.ELECTION_COMMISSION)
 
 
@@ -88,6 +103,9 @@ class Role(models.Model):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         constraints = [
+            models.CheckConstraint(
+                name="role_kind_known", condition=models.Q(kind__in=RoleKind.values)
+            ),
             models.CheckConstraint(
                 name="role_scope_matches_kind",
                 condition=(

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -24,12 +25,16 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = actions.register_resident(
-            Actor.of(None),
-            email=form.cleaned_data["email"],
-            full_name=form.cleaned_data["full_name"],
-            password=form.cleaned_data["password1"],
-        )
+        try:
+            user = actions.register_resident(
+                Actor.of(None),
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except IntegrityError:  # the same address registered a moment ago
+            form.add_error("email", form.DUPLICATE_EMAIL)
+            return render(request, "accounts/register.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your account has been created."))
         return redirect("accounts:profile")

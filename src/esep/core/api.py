@@ -4,7 +4,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from esep.api.pagination import Paged
 
 from . import queries
 
@@ -32,7 +34,7 @@ def health(request: HttpRequest) -> dict:
 
 
 @router.get("/ledger", response=list[LedgerEntryOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def ledger(request: HttpRequest):
     """The publication ledger, newest first. Each entry holds the canonical JSON published."""
     return queries.ledger_entries()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import polib
 from django.utils.translation import get_language
 
 FALLBACK = ("kk", "ru", "en")
@@ -15,3 +18,13 @@ def pick(obj: object, field: str) -> str:
         if value:
             return value
     return ""
+
+
+def compile_catalogues(roots: list[Path]) -> int:
+    """Compile every .po under the given locale roots to .mo (polib: no system gettext)."""
+    count = 0
+    for root in roots:
+        for po_path in sorted(Path(root).glob("*/LC_MESSAGES/*.po")):
+            polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+            count += 1
+    return count

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from .models import LedgerEntry
@@ -57,10 +57,22 @@ def entry_hash(
     )
 
 
+LEDGER_LOCK = 0x65736570  # "esep"
+
+
+def _lock_ledger() -> None:
+    """One appender at a time. PostgreSQL: a transaction-scoped advisory lock (row locks cannot
+    cover "the next row"). SQLite: transactions begin IMMEDIATE, so writers already queue."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK])
+
+
 def append(obj: models.Model) -> LedgerEntry:
     """Append a publication of `obj`. Call inside an action (its transaction)."""
     payload = canonical_json(obj.ledger_record())  # type: ignore[attr-defined]
-    last = LedgerEntry.objects.select_for_update().order_by("-seq").first()
+    _lock_ledger()
+    last = LedgerEntry.objects.order_by("-seq").first()
     seq = last.seq + 1 if last else 1
     prev = last.entry_hash if last else GENESIS
     published_at = timezone.now().replace(microsecond=0)
@@ -84,10 +96,11 @@ class Verdict:
     checked: int
     seq: int | None = None
     problem: str = ""
+    head: str = ""
 
     def __str__(self) -> str:
         if self.ok:
-            return f"ledger intact: {self.checked} entries verified"
+            return f"ledger intact: {self.checked} entries verified, head {self.head}"
         return f"ledger entry #{self.seq}: {self.problem}"
 
 
@@ -120,10 +133,34 @@ def verify(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> 
         checked += 1
         if progress:
             progress(1)
-    problem = _compare_rows(latest.values())
+    problem = _compare_rows(latest.values()) or _unrecorded_publications(latest, expected_seq)
     if problem:
         return Verdict(False, checked, problem[0], problem[1])
-    return Verdict(True, checked)
+    return Verdict(True, checked, head=prev)
+
+
+def publishable_models() -> list[type[models.Model]]:
+    """Models that publish to the ledger: they define ledger_record() and published_at."""
+    return [
+        model
+        for model in apps.get_models()
+        if hasattr(model, "ledger_record")
+        and any(f.name == "published_at" for f in model._meta.fields)
+    ]
+
+
+def _unrecorded_publications(
+    latest: dict[tuple[str, str], LedgerEntry], next_seq: int
+) -> tuple[int, str] | None:
+    """A row marked published with no entry: its entry (the ledger's tail) was removed."""
+    for model in publishable_models():
+        label = model._meta.label_lower
+        for pk in model._default_manager.filter(published_at__isnull=False).values_list(
+            "pk", flat=True
+        ):
+            if (label, str(pk)) not in latest:
+                return next_seq, f"published {label} {pk} has no ledger entry (entry removed?)"
+    return None
 
 
 def _compare_rows(entries: Iterable[LedgerEntry]) -> tuple[int, str] | None:

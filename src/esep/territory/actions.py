@@ -37,7 +37,7 @@ def create_unit(
             population=population,
             population_year=population_year,
             source=source,
-            path="",
+            path=f"{parent.path if parent else ''}0/",  # id 0 never exists: replaced below
         )
         unit.path = f"{parent.path if parent else ''}{unit.pk}/"
         unit.save(update_fields=["path"])

@@ -1,12 +1,12 @@
-from __future__ import annotations
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Path, Query, Router, Schema
+from ninja.pagination import paginate
+
+from esep.api.pagination import MAX_ID, Paged
 
 from . import queries
-from .models import Unit
+from .models import Unit, UnitKind
 
 router = Router(tags=["units"])
 
@@ -26,8 +26,12 @@ class UnitOut(Schema):
 
 
 @router.get("", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
-def list_units(request: HttpRequest, kind: str | None = None, parent: int | None = None):
+@paginate(Paged)
+def list_units(
+    request: HttpRequest,
+    kind: UnitKind | None = None,
+    parent: int | None = Query(None, ge=1, le=MAX_ID),
+):
     qs = queries.units()
     if kind:
         qs = qs.filter(kind=kind)
@@ -37,5 +41,5 @@ def list_units(request: HttpRequest, kind: str | None = None, parent: int | None
 
 
 @router.get("/{unit_id}", response=UnitOut)
-def get_unit(request: HttpRequest, unit_id: int) -> Unit:
+def get_unit(request: HttpRequest, unit_id: int = Path(..., ge=1, le=MAX_ID)) -> Unit:
     return get_object_or_404(Unit, pk=unit_id)

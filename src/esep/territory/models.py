@@ -53,6 +53,10 @@ class Unit(models.Model):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
+                name="unit_kind_known", condition=models.Q(kind__in=UnitKind.values)
+            ),
+            models.CheckConstraint(name="unit_path_set", condition=models.Q(path__endswith="/")),
+            models.CheckConstraint(
                 name="unit_only_republic_is_top",
                 condition=models.Q(kind="republic", parent__isnull=True)
                 | (~models.Q(kind="republic") & models.Q(parent__isnull=False)),
@@ -110,6 +114,9 @@ class Body(models.Model):
         verbose_name_plural = _("bodies")
         constraints = [
             models.UniqueConstraint(fields=["unit", "kind"], name="body_one_kind_per_unit"),
+            models.CheckConstraint(
+                name="body_kind_known", condition=models.Q(kind__in=BodyKind.values)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -32,3 +32,11 @@ def test_residents_and_other_roles_are_not_body_staff(bob, erlan, farida, region
     body = Body.objects.get(unit=regions["KZ-61"], kind="akimat")
     for user in (bob, erlan, farida):
         assert not is_body_staff(user, body)
+
+
+def test_revoked_body_staff_lose_their_body(carol, regions, fresh_user):
+    from esep.accounts.actions import revoke_role
+    from tests.conftest import SYSTEM
+
+    revoke_role(SYSTEM, carol.roles.get())
+    assert not is_akimat_editor(fresh_user(carol), regions["KZ-75"])

@@ -18,3 +18,11 @@ def test_erlan_does_not_moderate_other_regions_or_the_republic(erlan, regions):
 def test_others_are_not_moderators(bob, carol, farida, regions):
     for user in (bob, carol, farida):
         assert not is_moderator(user, regions["KZ-61"])
+
+
+def test_a_revoked_moderator_no_longer_moderates(erlan, regions, fresh_user):
+    from esep.accounts.actions import revoke_role
+    from tests.conftest import SYSTEM
+
+    revoke_role(SYSTEM, erlan.roles.get())
+    assert not is_moderator(fresh_user(erlan), regions["KZ-61"])

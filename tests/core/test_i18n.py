@@ -61,11 +61,14 @@ def test_every_django_message_a_user_can_meet_is_in_kazakh():
     with translation.override("kk"):
         for e in _django_user_facing():
             if e.msgid_plural:
-                text = (
-                    translation.npgettext(e.msgctxt, e.msgid, e.msgid_plural, 1)
-                    if e.msgctxt
-                    else translation.ngettext(e.msgid, e.msgid_plural, 1)
-                )
+                for n in (1, 5):  # both forms
+                    text = (
+                        translation.npgettext(e.msgctxt, e.msgid, e.msgid_plural, n)
+                        if e.msgctxt
+                        else translation.ngettext(e.msgid, e.msgid_plural, n)
+                    )
+                    if text in (e.msgid, e.msgid_plural):
+                        untranslated.append(e.msgid_plural)
             else:
                 text = (
                     translation.pgettext(e.msgctxt, e.msgid)

@@ -81,3 +81,9 @@ def test_time_zone_and_languages():
     assert settings.LANGUAGE_CODE == "kk"
     assert [code for code, _ in settings.LANGUAGES] == ["kk", "ru", "en"]
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_models_and_migrations_agree(db):
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits 1 if not

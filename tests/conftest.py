@@ -33,6 +33,16 @@ def pytest_sessionstart(session) -> None:
 
 
 SYSTEM = Actor.cli("tests")
+# Pages anyone can open, under /<lang>/.
+PUBLIC_PAGES = [
+    "",
+    "about/",
+    "ledger/",
+    "accounts/signin/",
+    "accounts/register/",
+    "accounts/password-reset/",
+    "accounts/password-reset/sent/",
+]
 
 
 @pytest.fixture
@@ -88,20 +98,26 @@ def farida(regions) -> User:
     return user
 
 
+def add_district(parent: Unit, name: str, actor: Actor = SYSTEM) -> Unit:
+    """A district (demo data) under `parent`, named `name` in all three languages."""
+    from esep.territory.actions import create_unit
+
+    slug = name.lower().replace(" ", "-")
+    return create_unit(
+        actor,
+        kind="district",
+        parent=parent,
+        name_kk=name,
+        name_ru=name,
+        name_en=name,
+        ocd_id=f"{parent.ocd_id}/district:{slug}",
+    )
+
+
 @pytest.fixture
 def turkistan_district(regions) -> Unit:
     """A district inside Turkistan Region (demo data for scope tests)."""
-    from esep.territory.actions import create_unit
-
-    return create_unit(
-        SYSTEM,
-        kind="district",
-        parent=regions["KZ-61"],
-        name_kk="Сайрам ауданы",
-        name_ru="Сайрамский район",
-        name_en="Sairam District",
-        ocd_id="ocd-division/country:kz/region:kz-61/district:sairam",
-    )
+    return add_district(regions["KZ-61"], "Sairam")
 
 
 @pytest.fixture

@@ -14,16 +14,7 @@ def test_others_are_not_election_commission(bob, carol, erlan, regions):
 
 
 def test_farida_serves_the_units_below_almaty_region_too(farida, regions):
-    from esep.territory.actions import create_unit
-    from tests.conftest import SYSTEM
+    from tests.conftest import add_district
 
-    district = create_unit(
-        SYSTEM,
-        kind="district",
-        parent=regions["KZ-19"],
-        name_kk="Талғар ауданы",
-        name_ru="Талгарский район",
-        name_en="Talgar District",
-        ocd_id="ocd-division/country:kz/region:kz-19/district:talgar",
-    )
+    district = add_district(regions["KZ-19"], "Talgar")
     assert is_election_commission(farida, district)

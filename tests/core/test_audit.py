@@ -6,6 +6,7 @@ from esep.core.actions import ActionRefused, Actor
 from esep.core.models import AuditEntry
 from esep.territory import actions
 from esep.territory.models import Unit
+from tests.conftest import add_district
 
 
 def test_system_actions_are_recorded_with_their_command(regions):
@@ -17,15 +18,7 @@ def test_system_actions_are_recorded_with_their_command(regions):
 def test_a_refused_action_changes_nothing(carol, regions):
     before = (Unit.objects.count(), AuditEntry.objects.count())
     with pytest.raises(ActionRefused):
-        actions.create_unit(
-            Actor.of(carol),
-            kind="district",
-            parent=regions["KZ-75"],
-            name_kk="x",
-            name_ru="x",
-            name_en="x",
-            ocd_id="ocd-division/x",
-        )
+        add_district(regions["KZ-75"], "Refused", actor=Actor.of(carol))
     assert (Unit.objects.count(), AuditEntry.objects.count()) == before
 
 
@@ -53,30 +46,14 @@ def test_only_administrators_create_units_and_bodies(request, who, regions):
     actor = Actor.of(request.getfixturevalue(who))
     before = (Unit.objects.count(), AuditEntry.objects.count())
     with pytest.raises(ActionRefused):
-        actions.create_unit(
-            actor,
-            kind="district",
-            parent=regions["KZ-61"],
-            name_kk="x",
-            name_ru="x",
-            name_en="x",
-            ocd_id="ocd-division/refused",
-        )
+        add_district(regions["KZ-61"], "Refused", actor=actor)
     with pytest.raises(ActionRefused):
         actions.create_body(actor, unit=regions["KZ-61"], kind="audit_commission")
     assert (Unit.objects.count(), AuditEntry.objects.count()) == before
 
 
 def test_an_administrator_creates_units_and_bodies(alice, regions):
-    unit = actions.create_unit(
-        Actor.of(alice),
-        kind="district",
-        parent=regions["KZ-61"],
-        name_kk="Сайрам ауданы",
-        name_ru="Сайрамский район",
-        name_en="Sairam District",
-        ocd_id="ocd-division/sairam",
-    )
+    unit = add_district(regions["KZ-61"], "Sairam", actor=Actor.of(alice))
     assert unit.path == f"{regions['KZ'].pk}/{regions['KZ-61'].pk}/{unit.pk}/"
     body = actions.create_body(Actor.of(alice), unit=unit, kind="akimat")
     assert AuditEntry.objects.filter(

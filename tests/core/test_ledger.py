@@ -5,9 +5,9 @@ from django.core.management import CommandError, call_command
 
 from esep.core import ledger
 from esep.core.models import LedgerEntry
-from esep.territory.actions import create_unit, publish_unit
+from esep.territory.actions import publish_unit
 from esep.territory.models import Unit
-from tests.conftest import SYSTEM
+from tests.conftest import SYSTEM, add_district
 
 
 def seq_of(unit: Unit) -> int:
@@ -36,15 +36,7 @@ def test_altering_a_published_row_is_caught_and_named(regions):
 
 
 def test_deleting_a_published_row_is_caught_and_named(regions):
-    lone = create_unit(
-        SYSTEM,
-        kind="district",
-        parent=regions["KZ-61"],
-        name_kk="А",
-        name_ru="А",
-        name_en="A",
-        ocd_id="ocd-division/country:kz/test:a",
-    )
+    lone = add_district(regions["KZ-61"], "Lone")
     entry = publish_unit(SYSTEM, lone)
     Unit.objects.filter(pk=lone.pk).delete()
     with pytest.raises(CommandError, match=rf"ledger entry #{entry.seq}: .* was deleted"):

@@ -7,17 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from esep.territory.actions import create_unit, publish_unit
-from tests.conftest import SYSTEM
+from tests.conftest import PUBLIC_PAGES, SYSTEM
 
-PAGES = [
-    "",
-    "about/",
-    "ledger/",
-    "accounts/signin/",
-    "accounts/register/",
-    "accounts/password-reset/",
-    "accounts/password-reset/sent/",
-]
+PAGES = PUBLIC_PAGES
 HEADINGS = {
     "kk": "Кім басқарады",
     "ru": "Кто управляет",
@@ -97,17 +89,18 @@ def _queries(client, url: str) -> int:
 
 def test_home_page_queries_do_not_grow_with_units(client, regions):
     before = _queries(client, "/en/")
-    for n in range(30):
+    for n in range(30):  # 30 more top-level units (demo data), each listed on the page
         create_unit(
             SYSTEM,
-            kind="district",
-            parent=regions["KZ-61"],
-            name_kk=f"{n}",
-            name_ru=f"{n}",
-            name_en=f"{n}",
-            ocd_id=f"ocd-division/test:{n}",
+            kind="oblast",
+            parent=regions["KZ"],
+            name_kk=f"Демо {n}",
+            name_ru=f"Демо {n}",
+            name_en=f"Demo {n}",
+            ocd_id=f"ocd-division/demo:{n}",
         )
     assert _queries(client, "/en/") == before
+    assert client.get("/en/").content.decode().count('<th scope="row">') == 50
 
 
 def test_ledger_page_queries_do_not_grow_with_entries(client, regions):

@@ -6,23 +6,14 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
 WCAG = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-PAGES = [
-    "",
-    "about/",
-    "ledger/",
-    "accounts/signin/",
-    "accounts/register/",
-    "accounts/password-reset/",
-    "accounts/password-reset/sent/",
-    "no-such-page/",
-]
+PAGES = [*PUBLIC_PAGES, "no-such-page/"]
 axe = Axe()
 
 

@@ -52,15 +52,17 @@ def regions(db) -> dict[str, Unit]:
     return {u.iso_code: u for u in Unit.objects.all()}
 
 
-def make_user(email: str, name: str) -> User:
-    return account_actions.register_resident(SYSTEM, email=email, full_name=name, password=PASSWORD)
+def make_user(email: str, name: str, role: str | None = None, **scope) -> User:
+    """A registered resident; with `role`, also granted that role (scope: body= or unit=)."""
+    user = account_actions.register_resident(SYSTEM, email=email, full_name=name, password=PASSWORD)
+    if role:
+        account_actions.grant_role(SYSTEM, user=user, kind=role, **scope)
+    return user
 
 
 @pytest.fixture
 def alice(regions) -> User:
-    user = make_user("alice@example.kz", "Alice Administrator")
-    account_actions.grant_role(SYSTEM, user=user, kind="administrator")
-    return user
+    return make_user("alice@example.kz", "Alice Administrator", "administrator")
 
 
 @pytest.fixture
@@ -70,32 +72,26 @@ def bob(db) -> User:
 
 @pytest.fixture
 def carol(regions) -> User:
-    user = make_user("carol@example.kz", "Carol Akimat")
-    body = Body.objects.get(unit=regions["KZ-75"], kind="akimat")
-    account_actions.grant_role(SYSTEM, user=user, kind="akimat_editor", body=body)
-    return user
+    akimat = Body.objects.get(unit=regions["KZ-75"], kind="akimat")
+    return make_user("carol@example.kz", "Carol Akimat", "akimat_editor", body=akimat)
 
 
 @pytest.fixture
 def dana(regions) -> User:
-    user = make_user("dana@example.kz", "Dana Maslikhat")
-    body = Body.objects.get(unit=regions["KZ-71"], kind="maslikhat")
-    account_actions.grant_role(SYSTEM, user=user, kind="maslikhat_staff", body=body)
-    return user
+    maslikhat = Body.objects.get(unit=regions["KZ-71"], kind="maslikhat")
+    return make_user("dana@example.kz", "Dana Maslikhat", "maslikhat_staff", body=maslikhat)
 
 
 @pytest.fixture
 def erlan(regions) -> User:
-    user = make_user("erlan@example.kz", "Erlan Moderator")
-    account_actions.grant_role(SYSTEM, user=user, kind="moderator", unit=regions["KZ-61"])
-    return user
+    return make_user("erlan@example.kz", "Erlan Moderator", "moderator", unit=regions["KZ-61"])
 
 
 @pytest.fixture
 def farida(regions) -> User:
-    user = make_user("farida@example.kz", "Farida Commission")
-    account_actions.grant_role(SYSTEM, user=user, kind="election_commission", unit=regions["KZ-19"])
-    return user
+    return make_user(
+        "farida@example.kz", "Farida Commission", "election_commission", unit=regions["KZ-19"]
+    )
 
 
 def add_district(parent: Unit, name: str, actor: Actor = SYSTEM) -> Unit:

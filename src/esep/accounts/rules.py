@@ -67,11 +67,6 @@ is_election_commission = _has_role(RoleKind.ELECTION_COMMISSION)
 is_body_staff = is_akimat_editor | is_maslikhat_staff
 
 
-@rules.predicate
-def is_signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
 # Accounts and roles.
 rules.add_perm("accounts.grant_role", is_administrator)
 rules.add_perm("accounts.revoke_role", is_administrator)

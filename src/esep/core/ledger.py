@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from django.apps import apps
 from django.db import connection, models
@@ -23,12 +23,6 @@ from django.utils import timezone
 from .models import LedgerEntry
 
 GENESIS = "0" * 64
-
-
-class Publishable(Protocol):
-    pk: Any
-
-    def ledger_record(self) -> dict[str, Any]: ...
 
 
 def _default(value: Any) -> str:
@@ -69,7 +63,7 @@ def _lock_ledger() -> None:
 
 
 def append(obj: models.Model) -> LedgerEntry:
-    """Append a publication of `obj`. Call inside an action (its transaction)."""
+    """Append a publication of `obj` (a model with ledger_record()). Call inside an action."""
     payload = canonical_json(obj.ledger_record())  # type: ignore[attr-defined]
     _lock_ledger()
     last = LedgerEntry.objects.order_by("-seq").first()

@@ -16,6 +16,7 @@ def test_createsuperuser_grants_the_administrator_role(db, monkeypatch):
     assert user.roles.get().kind == "administrator"
     assert user.has_perm("accounts.grant_role")
     assert AuditEntry.objects.filter(verb="grant_role", actor_label="cli:createsuperuser").exists()
+    assert AuditEntry.objects.filter(verb="register_resident", target_id=str(user.pk)).exists()
 
 
 def test_database_refuses_django_superusers_and_mixed_case_email(bob):

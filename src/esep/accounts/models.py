@@ -13,10 +13,20 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra):
-        user = self.model(email=email.strip().lower(), **extra)
-        user.set_password(password)
-        user.save(using=self._db)
-        return user
+        """Django's entry point (e.g. `esep createsuperuser`): the audited registration action."""
+        from esep.core.actions import Actor
+
+        from .actions import register_resident
+
+        if not password:
+            raise ValueError("a password is required")
+        return register_resident(
+            Actor.cli("create_user"),
+            email=email,
+            full_name=extra.pop("full_name", ""),
+            password=password,
+            **extra,
+        )
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
         """`esep createsuperuser`: an account holding esep's administrator role. Django's

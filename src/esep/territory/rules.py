@@ -1,9 +1,70 @@
-"""Who may change the territorial registry. Later issues widen this to registering bodies."""
+"""Who may change the territorial registry.
+
+Administrators may do everything. A mandate is recorded (and ended) by the staff of the body
+that appoints or registers it:
+- directly elected holders: the territorial election commission of the unit or a unit above;
+- holders elected by maslikhat deputies: staff of the maslikhat of the unit (its chair) or of a
+  unit above (rural akims elected by the district maslikhat, 2013–2021);
+- appointed and acting holders: staff of an akimat above the unit (akims of lower units), or of
+  the unit's own akimat for its deputy akims (an akimat never appoints its own akim).
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 import rules
 
-from esep.accounts.rules import is_administrator
+from esep.accounts.models import RoleKind
+from esep.accounts.queries import active_roles
+from esep.accounts.rules import is_administrator, is_body_staff, is_election_commission
+
+from .models import BodyKind, MandateBasis, PostKind
+
+
+def _may_register(role: Any, post: Any, basis: str) -> bool:
+    unit = post.body.unit
+    if role.kind == RoleKind.ELECTION_COMMISSION:
+        return basis == MandateBasis.ELECTED_DIRECT and role.unit.covers(unit)
+    if role.body_id is None:
+        return False
+    own = role.body.unit
+    if role.kind == RoleKind.MASLIKHAT_STAFF:
+        return (
+            basis == MandateBasis.ELECTED_INDIRECT
+            and role.body.kind == BodyKind.MASLIKHAT
+            and own.covers(unit)
+        )
+    if role.kind == RoleKind.AKIMAT_EDITOR:
+        if basis not in (MandateBasis.APPOINTED, MandateBasis.ACTING) or not own.covers(unit):
+            return False
+        return own.pk != unit.pk or (
+            post.body.kind == BodyKind.AKIMAT and post.kind != PostKind.AKIM
+        )
+    return False
+
+
+@rules.predicate
+def registers_mandate(user: Any, scope: Any) -> bool:
+    """`scope` has .post and .basis (a MandateScope, or a Mandate)."""
+    if scope is None:
+        return False
+    return any(_may_register(role, scope.post, scope.basis) for role in active_roles(user))
+
+
+@rules.predicate
+def registers_somewhere(user: Any) -> bool:
+    kinds = {RoleKind.AKIMAT_EDITOR, RoleKind.MASLIKHAT_STAFF, RoleKind.ELECTION_COMMISSION}
+    return any(role.kind in kinds for role in active_roles(user))
+
 
 rules.add_perm("territory.create_unit", is_administrator)
 rules.add_perm("territory.publish_unit", is_administrator)
+rules.add_perm("territory.change_unit", is_administrator)
 rules.add_perm("territory.create_body", is_administrator)
+rules.add_perm("territory.create_party", is_administrator)
+rules.add_perm("territory.set_term_rule", is_administrator)
+rules.add_perm("territory.define_power", is_administrator)
+rules.add_perm("territory.create_post", is_administrator | is_body_staff | is_election_commission)
+rules.add_perm("territory.create_person", is_administrator | registers_somewhere)
+rules.add_perm("territory.record_mandate", is_administrator | registers_mandate)

@@ -45,6 +45,14 @@ PUBLIC_PAGES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Cached public pages live in process memory: every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def regions(db) -> dict[str, Unit]:
     """Kazakhstan's republic and 20 top-level units, published, keyed by ISO code."""

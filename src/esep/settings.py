@@ -73,6 +73,16 @@ def env_str(name: str, default: str) -> str:
 
 DEBUG = env_bool("ESEP_DEBUG", True)
 DEMO = env_bool("ESEP_DEMO", False)
+# Public pages are cached per process for anonymous visitors until the data changes (see
+# esep/core/cache.py); this bounds how long an unused copy is kept. 0 turns the cache off.
+ESEP_PAGE_CACHE_SECONDS = env_int("ESEP_PAGE_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "esep-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("ESEP_PAGE_CACHE_ENTRIES", 2000, minimum=1)},
+    }
+}
 
 _DEV_SECRET = "esep-development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = os.environ.get("ESEP_SECRET_KEY", _DEV_SECRET if DEBUG else "")

@@ -4,13 +4,16 @@ from django.urls import include, path
 from esep.accounts.admin import admin_site
 from esep.api.api import api
 from esep.core import views as core_views
+from esep.territory.urls import export_urlpatterns
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    *export_urlpatterns,
 ]
 urlpatterns += i18n_patterns(
     path("", include("esep.core.urls")),
+    path("", include("esep.territory.urls")),
     path("accounts/", include("esep.accounts.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=True,

@@ -46,7 +46,9 @@ def acting_role(user: Any, obj: Any) -> str:
     for role in roles:
         if role.kind == RoleKind.ADMINISTRATOR:
             return role_label(role)
+    # A record may say which roles act for it (a mandate: the registering body's staff).
+    matches = getattr(obj, "role_matches", None) or (lambda role: r.role_covers(role, obj))
     for role in roles:
-        if obj is not None and r.role_covers(role, obj):
+        if obj is not None and matches(role):
             return role_label(role)
     return "resident"

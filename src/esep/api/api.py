@@ -43,4 +43,4 @@ api = EsepAPI(
 )
 errors.install(api)
 api.add_router("/", core_router)
-api.add_router("/units", territory_router)
+api.add_router("/", territory_router)

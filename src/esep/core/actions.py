@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from .models import AuditEntry
+from .models import AuditEntry, DataVersion
 
 
 class ActionRefused(PermissionDenied):
@@ -98,3 +98,5 @@ def action(verb: str, actor: Actor, permission: str | None, obj: Any = None) -> 
             target_id=str(target.pk) if target is not None else "",
             data=act.data,
         )
+        if not DataVersion.objects.filter(pk=1).update(value=models.F("value") + 1):
+            DataVersion.objects.get_or_create(pk=1, defaults={"value": 1})

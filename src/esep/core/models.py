@@ -65,3 +65,19 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.record_type}:{self.record_id}"
+
+
+class DataVersion(models.Model):
+    """One row counting committed actions: cached public pages are keyed by it. Every action
+    increments it in its own transaction, so the count moves exactly when data has changed
+    (an id sequence would not: on PostgreSQL ids can commit out of order)."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="data_version_single_row", condition=models.Q(id=1))
+        ]
+
+    def __str__(self) -> str:
+        return str(self.value)

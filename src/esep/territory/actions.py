@@ -45,6 +45,11 @@ from .models.units import CHILD_KINDS
 from .search import search_key
 
 
+def _refusal(field: str, message: str, code: str) -> ValidationError:
+    """Bad input on one field, with a code tests and the API can match."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _publish(obj: Any) -> LedgerEntry:
     obj.published_at = timezone.now()
     obj.save(update_fields=["published_at"])
@@ -66,12 +71,41 @@ def _check_parent_kind(kind: str, parent: Unit | None) -> None:
     if parent is None:
         return
     if kind not in CHILD_KINDS.get(parent.kind, ()):
-        raise ValidationError(
-            {
-                "kind": _("A %(kind)s cannot be part of a %(parent)s.")
-                % {"kind": Unit(kind=kind).get_kind_display(), "parent": parent.get_kind_display()}
-            },
-            code="kind_not_allowed_here",
+        raise _refusal(
+            "kind",
+            _("A %(kind)s cannot be part of a %(parent)s.")
+            % {"kind": Unit(kind=kind).get_kind_display(), "parent": parent.get_kind_display()},
+            "kind_not_allowed_here",
+        )
+
+
+def _check_codes(*, kato: str | None, iso_code: str | None, ocd_id: str) -> None:
+    """Codes must be well formed and not held by another unit in force (OCD ids: by any)."""
+    in_force = Unit.objects.filter(valid_until__isnull=True)
+    if kato is not None:
+        if not (len(kato) == 9 and kato.isascii() and kato.isdigit()):
+            raise _refusal("kato", _("A KATO code has exactly 9 digits."), "kato_format")
+        if in_force.filter(kato=kato).exists():
+            raise _refusal(
+                "kato",
+                _("Another unit in force has KATO code %(code)s.") % {"code": kato},
+                "kato_taken",
+            )
+    if iso_code is not None and in_force.filter(iso_code=iso_code).exists():
+        raise _refusal(
+            "iso_code",
+            _("Another unit in force has ISO code %(code)s.") % {"code": iso_code},
+            "iso_code_taken",
+        )
+    if not ocd_id.startswith("ocd-division/country:kz"):
+        raise _refusal(
+            "ocd_id",
+            _("An Open Civic Data id starts with “ocd-division/country:kz”."),
+            "ocd_id_format",
+        )
+    if Unit.objects.filter(ocd_id=ocd_id).exists():
+        raise _refusal(
+            "ocd_id", _("Another unit has the id %(code)s.") % {"code": ocd_id}, "ocd_id_taken"
         )
 
 
@@ -99,10 +133,12 @@ def create_unit(
     with action("create_unit", actor, "territory.create_unit", parent) as act:
         _check_parent_kind(kind, parent)
         if parent is not None and parent.valid_until is not None:
-            raise ValidationError(
-                {"parent": _("%(unit)s is no longer in force.") % {"unit": parent.name}},
-                code="parent_not_in_force",
+            raise _refusal(
+                "parent",
+                _("%(unit)s is no longer in force.") % {"unit": parent.name},
+                "parent_not_in_force",
             )
+        _check_codes(kato=kato, iso_code=iso_code, ocd_id=ocd_id)
         unit = Unit(
             kind=kind,
             parent=parent,
@@ -156,9 +192,10 @@ def rename_unit(
     with action("rename_unit", actor, "territory.change_unit", unit) as act:
         previous = FormerName.objects.filter(unit=unit).order_by("-valid_until").first()
         if previous is not None and date <= previous.valid_until:
-            raise ValidationError(
-                {"date": _("The unit was already renamed on or after this date.")},
-                code="rename_out_of_order",
+            raise _refusal(
+                "date",
+                _("The unit was already renamed on or after this date."),
+                "rename_out_of_order",
             )
         FormerName.objects.create(
             unit=unit,
@@ -186,9 +223,10 @@ def move_unit(
     """Put a unit (with everything below it) under another parent."""
     with action("move_unit", actor, "territory.change_unit", unit) as act:
         if unit.covers(parent):
-            raise ValidationError(
-                {"parent": _("A unit cannot be part of itself or of a unit inside it.")},
-                code="unit_own_ancestor",
+            raise _refusal(
+                "parent",
+                _("A unit cannot be part of itself or of a unit inside it."),
+                "unit_own_ancestor",
             )
         _check_parent_kind(unit.kind, parent)
         old_path, new_path = unit.path, f"{parent.path}{unit.pk}/"
@@ -247,23 +285,20 @@ def end_unit(
     """A unit ceases on `date`, abolished or merged into another. Its records stay."""
     with action("end_unit", actor, "territory.change_unit", unit) as act:
         if unit.valid_until is not None:
-            raise ValidationError(
-                {"date": _("%(unit)s is no longer in force.") % {"unit": unit.name}},
-                code="unit_not_in_force",
+            raise _refusal(
+                "date",
+                _("%(unit)s is no longer in force.") % {"unit": unit.name},
+                "unit_not_in_force",
             )
         if unit.valid_from is not None and date <= unit.valid_from:
-            raise ValidationError(
-                {"date": _("The end must come after the unit was created.")},
-                code="end_before_start",
+            raise _refusal(
+                "date", _("The end must come after the unit was created."), "end_before_start"
             )
         if Unit.objects.filter(parent=unit, valid_until__isnull=True).exists():
-            raise ValidationError(
-                {"date": _("Move or end the units inside it first.")}, code="unit_has_children"
-            )
+            raise _refusal("date", _("Move or end the units inside it first."), "unit_has_children")
         if merged_into is not None and (merged_into == unit or merged_into.valid_until):
-            raise ValidationError(
-                {"merged_into": _("Choose another unit that is in force.")},
-                code="merge_target_invalid",
+            raise _refusal(
+                "merged_into", _("Choose another unit that is in force."), "merge_target_invalid"
             )
         unit.valid_until = date
         unit.save(update_fields=["valid_until"])
@@ -300,9 +335,10 @@ def set_boundary(
 ) -> Boundary:
     with action("set_boundary", actor, "territory.change_unit", unit) as act:
         if geometry.get("type") not in {"Polygon", "MultiPolygon"}:
-            raise ValidationError(
-                {"geometry": _("A boundary must be a Polygon or MultiPolygon.")},
-                code="boundary_not_polygon",
+            raise _refusal(
+                "geometry",
+                _("A boundary must be a Polygon or MultiPolygon."),
+                "boundary_not_polygon",
             )
         boundary, _created = Boundary.objects.update_or_create(
             unit=unit, defaults={"geometry": geometry, "svg_path": svg_path, "source": source}
@@ -324,13 +360,11 @@ def create_body(actor: Actor, *, unit: Unit, kind: str) -> Body:
 def create_post(actor: Actor, *, body: Body, kind: str, number: int = 1) -> Post:
     with action("create_post", actor, "territory.create_post", body) as act:
         if kind not in POST_KINDS_OF_BODY.get(body.kind, ()):
-            raise ValidationError(
-                {"kind": _("This body has no posts of this kind.")}, code="post_kind_not_allowed"
+            raise _refusal(
+                "kind", _("This body has no posts of this kind."), "post_kind_not_allowed"
             )
         if Post.objects.filter(body=body, kind=kind, number=number).exists():
-            raise ValidationError(
-                {"number": _("This body already has this post.")}, code="post_exists"
-            )
+            raise _refusal("number", _("This body already has this post."), "post_exists")
         post = Post.objects.create(body=body, kind=kind, number=number)
         act.record(post, body=body.pk, kind=kind, number=number)
     return post
@@ -405,6 +439,12 @@ class MandateScope:
     def unit(self) -> Unit:
         return self.post.body.unit
 
+    def role_matches(self, role: Any) -> bool:
+        """Does this role register mandates like this one (for the audit trail's role)?"""
+        from .rules import may_register
+
+        return may_register(role, self.post, self.basis)
+
 
 def _consecutive_terms(post: Post, person: Person, before: dt.date) -> int:
     """Elected mandates this person held on this post right before `before`, with nobody else
@@ -451,51 +491,53 @@ def record_mandate(
     scope = MandateScope(post, basis)
     with action("record_mandate", actor, "territory.record_mandate", scope) as act:
         Post.objects.select_for_update().filter(pk=post.pk).first()  # one writer per post
-        errors: dict[str, str] = {}
+        errors: dict[str, ValidationError] = {}
         if basis not in MandateBasis.values:
-            errors["basis"] = _("Choose how the post was obtained.")
+            errors["basis"] = ValidationError(_("Choose how the post was obtained."), "basis")
         if end is not None and end < start:
-            errors["end"] = _("The end cannot be before the start.")
+            errors["end"] = ValidationError(
+                _("The end cannot be before the start."), "end_before_start"
+            )
         if end is not None and not end_reason:
-            errors["end_reason"] = _("Say why the mandate ended.")
+            errors["end_reason"] = ValidationError(_("Say why the mandate ended."), "end_reason")
         if basis not in (MandateBasis.APPOINTED, MandateBasis.ACTING) and (
             appointed_by or appointed_by_note
         ):
-            errors["appointed_by"] = _("Only an appointment names who appointed.")
+            errors["appointed_by"] = ValidationError(
+                _("Only an appointment names who appointed."), "appointer_not_allowed"
+            )
         if appointed_by is not None and not appointed_by.unit.covers(post.body.unit):
-            errors["appointed_by"] = _(
-                "The appointing body must govern this unit or a unit above it."
+            errors["appointed_by"] = ValidationError(
+                _("The appointing body must govern this unit or a unit above it."),
+                "appointer_out_of_scope",
             )
         if errors:
             raise ValidationError(errors)
         current = Mandate.objects.filter(post=post, end__isnull=True).first()
         if current is not None and (end is None or current.start < end):
             if not replaces_current or end is not None:
-                raise ValidationError(
-                    {
-                        "post": _(
-                            "%(person)s holds this post since %(start)s. End that mandate first."
-                        )
-                        % {
-                            "person": current.person.name,
-                            "start": current.start.strftime("%d.%m.%Y"),
-                        }
+                raise _refusal(
+                    "post",
+                    _("%(person)s holds this post since %(start)s. End that mandate first.")
+                    % {
+                        "person": current.person.name,
+                        "start": current.start.strftime("%d.%m.%Y"),
                     },
-                    code="post_has_holder",
+                    "post_has_holder",
                 )
             if start <= current.start:
-                raise ValidationError(
-                    {"start": _("The new mandate must start after the current one.")},
-                    code="start_before_current",
+                raise _refusal(
+                    "start",
+                    _("The new mandate must start after the current one."),
+                    "start_before_current",
                 )
             _close(current, start, MandateEndReason.REPLACED)
         overlapping = Mandate.objects.filter(post=post, end__gt=start)
         if end is not None:
             overlapping = overlapping.filter(start__lt=end)
         if overlapping.exists():
-            raise ValidationError(
-                {"start": _("These dates overlap another mandate on this post.")},
-                code="mandate_overlap",
+            raise _refusal(
+                "start", _("These dates overlap another mandate on this post."), "mandate_overlap"
             )
         rule = TermRule.objects.filter(post_kind=post.kind).first()
         term_ends = None
@@ -504,15 +546,14 @@ def record_mandate(
             if rule.max_consecutive_terms is not None:
                 held = _consecutive_terms(post, person, start)
                 if held >= rule.max_consecutive_terms:
-                    raise ValidationError(
-                        {
-                            "person": _(
-                                "%(person)s has already served %(count)s consecutive terms "
-                                "in this post, the limit."
-                            )
-                            % {"person": person.name, "count": held}
-                        },
-                        code="term_limit",
+                    raise _refusal(
+                        "person",
+                        _(
+                            "%(person)s has already served %(count)s consecutive terms "
+                            "in this post, the limit."
+                        )
+                        % {"person": person.name, "count": held},
+                        "term_limit",
                     )
         mandate = Mandate(
             person=person,
@@ -532,13 +573,10 @@ def record_mandate(
             with transaction.atomic():
                 mandate.save()
         except IntegrityError as exc:  # a concurrent writer won the race for this post
-            raise ValidationError(
-                {
-                    "post": _(
-                        "Someone else recorded a holder for this post just now. Reload and check."
-                    )
-                },
-                code="post_has_holder",
+            raise _refusal(
+                "post",
+                _("Someone else recorded a holder for this post just now. Reload and check."),
+                "post_has_holder",
             ) from exc
         _publish(mandate)
         act.record(mandate, person=person.pk, post=post.pk, basis=basis, start=start.isoformat())
@@ -555,15 +593,11 @@ def end_mandate(actor: Actor, mandate: Mandate, *, end: dt.date, reason: str) ->
     scope = MandateScope(mandate.post, mandate.basis)
     with action("end_mandate", actor, "territory.record_mandate", scope) as act:
         if mandate.end is not None:
-            raise ValidationError(
-                {"end": _("This mandate has already ended.")}, code="mandate_already_ended"
-            )
+            raise _refusal("end", _("This mandate has already ended."), "mandate_already_ended")
         if end < mandate.start:
-            raise ValidationError(
-                {"end": _("The end cannot be before the start.")}, code="end_before_start"
-            )
+            raise _refusal("end", _("The end cannot be before the start."), "end_before_start")
         if reason not in MandateEndReason.values:
-            raise ValidationError({"reason": _("Say why the mandate ended.")}, code="end_reason")
+            raise _refusal("reason", _("Say why the mandate ended."), "end_reason")
         _close(mandate, end, reason)
         act.record(mandate, end=end.isoformat(), reason=reason)
     return mandate

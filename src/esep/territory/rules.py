@@ -22,7 +22,7 @@ from esep.accounts.rules import is_administrator, is_body_staff, is_election_com
 from .models import BodyKind, MandateBasis, PostKind
 
 
-def _may_register(role: Any, post: Any, basis: str) -> bool:
+def may_register(role: Any, post: Any, basis: str) -> bool:
     unit = post.body.unit
     if role.kind == RoleKind.ELECTION_COMMISSION:
         return basis == MandateBasis.ELECTED_DIRECT and role.unit.covers(unit)
@@ -49,7 +49,7 @@ def registers_mandate(user: Any, scope: Any) -> bool:
     """`scope` has .post and .basis (a MandateScope, or a Mandate)."""
     if scope is None:
         return False
-    return any(_may_register(role, scope.post, scope.basis) for role in active_roles(user))
+    return any(may_register(role, scope.post, scope.basis) for role in active_roles(user))
 
 
 @rules.predicate

@@ -1,0 +1,168 @@
+"""Who may record and end which mandates: the staff of the body that appoints or registers it,
+and administrators; everyone else is refused (actions and forms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from esep.core.actions import ActionRefused, Actor
+from esep.core.models import AuditEntry
+from esep.territory import actions
+from esep.territory.models import Mandate
+
+D = dt.date
+
+# (post in the registry fixture, basis, people who may, people who may not)
+CASES = [
+    # Rural akims elected directly: the election commission of the oblast (farida).
+    ("belbulak_akim", "elected_direct", {"alice", "farida"}, {"bob", "carol", "dana", "erlan", "gulnar", "timur", "aidar"}),
+    # Rural akims elected by the district maslikhat (2013–2021): its staff (timur).
+    ("belbulak_akim", "elected_indirect", {"alice", "timur"}, {"bob", "carol", "dana", "erlan", "farida", "gulnar", "aidar"}),
+    # Acting rural akim: appointed by an akimat above (the district's, the oblast's).
+    ("belbulak_akim", "acting", {"alice", "aidar", "gulnar"}, {"bob", "carol", "dana", "erlan", "farida", "timur"}),
+    # District akim appointed by the oblast akimat (gulnar); never by its own akimat (aidar).
+    ("talgar_akim", "appointed", {"alice", "gulnar"}, {"bob", "carol", "dana", "erlan", "farida", "timur", "aidar"}),
+    # Deputy akim: appointed by the district akim's own akimat.
+    ("talgar_deputy_akim", "appointed", {"alice", "aidar", "gulnar"}, {"bob", "carol", "dana", "erlan", "farida", "timur"}),
+    # Maslikhat chair elected by the deputies: the maslikhat's staff.
+    ("chair", "elected_indirect", {"alice", "timur"}, {"bob", "carol", "dana", "erlan", "farida", "gulnar", "aidar"}),
+    # Deputies elected directly: the election commission.
+    ("seat1", "elected_direct", {"alice", "farida"}, {"bob", "carol", "dana", "erlan", "gulnar", "timur", "aidar"}),
+]  # fmt: skip
+
+
+@pytest.fixture
+def cast(alice, bob, carol, dana, erlan, farida, gulnar, timur, aidar):
+    return dict(
+        alice=alice, bob=bob, carol=carol, dana=dana, erlan=erlan, farida=farida,
+        gulnar=gulnar, timur=timur, aidar=aidar,
+    )  # fmt: skip
+
+
+def _record(user, registry, post_name, basis):
+    return actions.record_mandate(
+        Actor.of(user),
+        person=registry.people.deputy2,
+        post=getattr(registry.posts, post_name),
+        basis=basis,
+        start=D(2026, 1, 15),
+        replaces_current=True,
+    )
+
+
+@pytest.mark.parametrize(("post_name", "basis", "allowed", "refused"), CASES)
+def test_recording_a_mandate(registry, cast, fresh_user, post_name, basis, allowed, refused):
+    assert allowed | refused == set(cast)
+    for name in sorted(refused):
+        before = (Mandate.objects.count(), AuditEntry.objects.count())
+        with pytest.raises(ActionRefused):
+            _record(fresh_user(cast[name]), registry, post_name, basis)
+        assert (Mandate.objects.count(), AuditEntry.objects.count()) == before, name
+    for name in sorted(allowed):
+        mandate = _record(fresh_user(cast[name]), registry, post_name, basis)
+        entry = AuditEntry.objects.filter(verb="record_mandate").latest("id")
+        assert entry.actor == cast[name] and entry.target_id == str(mandate.pk)
+        assert entry.role != "resident"
+        mandate.delete()  # the next allowed user records the same mandate again
+
+
+@pytest.mark.parametrize(("post_name", "basis", "allowed", "refused"), CASES)
+def test_ending_a_mandate(registry, cast, fresh_user, post_name, basis, allowed, refused):
+    mandate = (
+        _record(None, registry, post_name, basis)
+        if False
+        else actions.record_mandate(
+            Actor.cli("tests"),
+            person=registry.people.deputy2,
+            post=getattr(registry.posts, post_name),
+            basis=basis,
+            start=D(2026, 1, 15),
+            replaces_current=True,
+        )
+    )
+    for name in sorted(refused):
+        with pytest.raises(ActionRefused):
+            actions.end_mandate(
+                Actor.of(fresh_user(cast[name])), mandate, end=D(2026, 2, 1), reason="resigned"
+            )
+    mandate.refresh_from_db()
+    assert mandate.end is None
+    name = sorted(allowed)[-1]
+    actions.end_mandate(
+        Actor.of(fresh_user(cast[name])), mandate, end=D(2026, 2, 1), reason="resigned"
+    )
+    mandate.refresh_from_db()
+    assert mandate.end == D(2026, 2, 1)
+
+
+def test_anonymous_visitors_cannot_record(registry):
+    with pytest.raises(ActionRefused):
+        _record(None, registry, "talgar_deputy_akim", "appointed")
+
+
+def test_registry_structure_is_for_administrators(registry, cast, fresh_user):
+    """Units, parties, term rules and powers: administrators only; posts: the body's staff."""
+    for name in ("bob", "carol", "farida", "gulnar", "timur"):
+        actor = Actor.of(fresh_user(cast[name]))
+        with pytest.raises(ActionRefused):
+            actions.create_unit(
+                actor,
+                kind="village",
+                parent=registry.belbulak,
+                name_kk="a",
+                name_ru="a",
+                name_en="a",
+                ocd_id="ocd-division/country:kz/x",
+            )
+        with pytest.raises(ActionRefused):
+            actions.rename_unit(
+                actor, registry.talgar, name_kk="a", name_ru="a", name_en="a", date=D(2026, 1, 1)
+            )
+        with pytest.raises(ActionRefused):
+            actions.set_term_rule(actor, post_kind="akim", term_years=5)
+        with pytest.raises(ActionRefused):
+            actions.create_party(
+                actor, abbreviation="X", name_kk="X", name_ru="X", name_en="X", colour="#000000"
+            )
+    admin = Actor.of(fresh_user(cast["alice"]))
+    actions.set_term_rule(admin, post_kind="akim", term_years=4, max_consecutive_terms=2)
+    actions.create_post(
+        Actor.of(fresh_user(cast["aidar"])),
+        body=registry.bodies["talgar_akimat"],
+        kind="deputy_akim",
+        number=2,
+    )
+    with pytest.raises(ActionRefused):
+        actions.create_post(
+            Actor.of(fresh_user(cast["aidar"])),
+            body=registry.bodies["talgar_maslikhat"],
+            kind="district_deputy",
+            number=9,
+        )
+    with pytest.raises(ActionRefused):
+        actions.create_post(
+            Actor.of(fresh_user(cast["bob"])),
+            body=registry.bodies["talgar_akimat"],
+            kind="deputy_akim",
+            number=3,
+        )
+
+
+def test_people_are_added_by_staff_who_register_mandates(registry, cast, fresh_user):
+    for name in ("alice", "farida", "gulnar", "timur"):
+        actions.create_person(
+            Actor.of(fresh_user(cast[name])),
+            family_name="Әлиев",
+            given_name="Нұр",
+            name_latin="Aliyev Nur",
+        )
+    for name in ("bob", "erlan"):
+        with pytest.raises(ActionRefused):
+            actions.create_person(
+                Actor.of(fresh_user(cast[name])),
+                family_name="Әлиев",
+                given_name="Нұр",
+                name_latin="Aliyev Nur",
+            )

@@ -97,7 +97,7 @@ def test_home_page_queries_do_not_grow_with_units(client, regions):
             name_kk=f"Демо {n}",
             name_ru=f"Демо {n}",
             name_en=f"Demo {n}",
-            ocd_id=f"ocd-division/demo:{n}",
+            ocd_id=f"ocd-division/country:kz/region:demo-{n}",
         )
     assert _queries(client, "/en/") == before
     assert client.get("/en/").content.decode().count('<th scope="row">') == 50

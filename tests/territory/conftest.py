@@ -158,3 +158,11 @@ def timur(registry):
 def aidar(registry):
     return make_user("aidar@example.kz", "Aidar Talgar Akimat", "akimat_editor",
                      body=registry.bodies["talgar_akimat"])  # fmt: skip
+
+
+@pytest.fixture
+def farida_commission(registry):
+    """Farida on the oblast's election commission (the shared `farida`, for modules that do not
+    load the shared cast)."""
+    return make_user("farida.c@example.kz", "Farida Commission", "election_commission",
+                     unit=registry.oblast)  # fmt: skip

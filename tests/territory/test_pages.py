@@ -47,9 +47,10 @@ def grow(registry, n: int = 6) -> None:
             party=registry.amanat if i % 2 else None,
         )
         # the oblast akim's person gets a long history
+        deputy = actions.create_post(SYSTEM, body=akimat, kind="deputy_akim", number=1)
         actions.record_mandate(
-            SYSTEM, person=registry.people.oblast_akim, post=actions.create_post(SYSTEM, body=akimat, kind="deputy_akim", number=1),
-            basis="appointed", start=D(2000 + i, 1, 1), end=D(2000 + i, 12, 31), end_reason="moved",
+            SYSTEM, person=registry.people.oblast_akim, post=deputy, basis="appointed",
+            start=D(2000 + i, 1, 1), end=D(2000 + i, 12, 31), end_reason="moved",
         )  # fmt: skip
 
 

@@ -1,5 +1,6 @@
-"""Build the demo dataset. Real data as it is (the 20 top-level units with populations);
-invented data (accounts and roles) created from fixed values and marked as demo data."""
+"""Build the demo dataset. Real data as it is (the 20 top-level units with populations, Astana's
+former names, the parties); invented data (accounts and roles, and the registry below the
+top-level units) created from fixed values or a fixed seed and marked as demo data."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from esep.territory.importers import load_regions
 from esep.territory.models import Body, Unit
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, describe_demo_accounts
+from .territory import DEFAULT_SEED, build_registry
 
 
 def _demo_user(email: str, full_name: str) -> User:
@@ -30,23 +32,36 @@ def _demo_user(email: str, full_name: str) -> User:
     return user
 
 
-def build_demo(progress: bool = False) -> Iterator[str]:
+def build_demo(
+    progress: bool = False, scale: str = "small", seed: int = DEFAULT_SEED
+) -> Iterator[str]:
+    """Load the real top-level units, create the demo accounts, then invent the registry below
+    the units (`scale` "small" or "national", from `seed`). Safe to run again: what exists is
+    kept. With `progress`, a progress bar follows the units and then each top-level unit."""
     actor = Actor.cli("demo")
-    with transaction.atomic():
-        if progress:
-            with Progress(transient=True) as bar:
-                task = bar.add_task("loading units", total=20)
-                created = load_regions(actor, step=lambda: bar.advance(task))
-        else:
-            created = load_regions(actor)
-        for email, name, kind, iso, body_kind in DEMO_ACCOUNTS:
-            user = _demo_user(email, name)
-            if kind is None or Role.objects.filter(user=user, revoked_at__isnull=True).exists():
-                continue
-            unit = Unit.objects.get(iso_code=iso) if iso else None
-            body = Body.objects.get(unit=unit, kind=body_kind) if body_kind else None
-            account_actions.grant_role(
-                actor, user=user, kind=kind, body=body, unit=None if body else unit
-            )
-    yield f"units created: {created} (already present: {Unit.objects.count() - created})"
+    with Progress(transient=True, disable=not progress) as bar:
+        task = bar.add_task("loading units", total=20)
+        with transaction.atomic():
+            created = load_regions(actor, step=lambda: bar.advance(task))
+            for email, name, kind, iso, body_kind in DEMO_ACCOUNTS:
+                user = _demo_user(email, name)
+                if kind is None or Role.objects.filter(user=user, revoked_at__isnull=True).exists():
+                    continue
+                unit = Unit.objects.get(iso_code=iso) if iso else None
+                body = Body.objects.get(unit=unit, kind=body_kind) if body_kind else None
+                account_actions.grant_role(
+                    actor, user=user, kind=kind, body=body, unit=None if body else unit
+                )
+        present = Unit.objects.count() - created
+        bar.update(task, description=f"demo registry ({scale})", completed=0, total=20)
+        registry = build_registry(
+            actor,
+            scale=scale,
+            seed=seed,
+            step=lambda label, n: bar.update(task, description=label, advance=n),
+        )
+    yield f"units created: {created} (already present: {present})"
+    yield "demo registry ({scale}, seed {seed}): {counts}".format(
+        scale=scale, seed=seed, counts=", ".join(f"{n} {key}" for key, n in registry.items())
+    )
     yield from describe_demo_accounts()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -200,7 +200,7 @@ def record_real_history(actor: Actor) -> int:
     actions.rename_unit(
         actor,
         astana,
-        name_kk=astana.former_names.get().name_kk,
+        name_kk="Астана",
         name_ru="Астана",
         name_en="Astana",
         date=Date(2022, 9, 17),
@@ -246,8 +246,11 @@ def plan_registry(regions: list[Unit], scale: Scale, rng: random.Random) -> dict
     population = [r.population or 1 for r in oblasts]
     district_counts = apportion(scale.districts, population, minimum=3)
     city_counts = apportion(scale.cities, population, minimum=1)
-    rural = apportion(scale.rural_districts, [rng.uniform(0.5, 1.6) for _ in range(188)], 2)
-    villages = iter(apportion(scale.villages, [rng.uniform(0.4, 1.8) for _ in range(sum(rural))], 1))
+    weights = [rng.uniform(0.5, 1.6) for _ in range(sum(district_counts))]
+    rural = apportion(scale.rural_districts, weights, minimum=2)
+    villages = iter(
+        apportion(scale.villages, [rng.uniform(0.4, 1.8) for _ in range(sum(rural))], 1)
+    )
     rural_counts = iter(rural)
     for region, n_districts, n_cities in zip(oblasts, district_counts, city_counts, strict=True):
         districts = [
@@ -328,14 +331,15 @@ class RegionBuilder:
         )
 
     def body(self, unit: Unit, kind: str) -> Body:
-        found = Body.objects.filter(unit=unit, kind=kind).first()
+        found = None if unit.is_demo else Body.objects.filter(unit=unit, kind=kind).first()
         if found is not None:
             return found
         self.counts["bodies"] += 1
         return actions.create_body(self.actor, unit=unit, kind=kind)
 
     def post(self, body: Body, kind: str, number: int = 1) -> Post:
-        found = Post.objects.filter(body=body, kind=kind, number=number).first()
+        fresh = body.unit.is_demo
+        found = None if fresh else Post.objects.filter(body=body, kind=kind, number=number).first()
         if found is not None:
             return found
         self.counts["posts"] += 1
@@ -344,7 +348,7 @@ class RegionBuilder:
     def chain(self, post: Post, terms: list[Term]) -> Mandate | None:
         """Record the holders of `post` in order; returns the last (open) mandate. A post that
         already has a history is left as it is."""
-        if Mandate.objects.filter(post=post).exists():
+        if not post.body.unit.is_demo and Mandate.objects.filter(post=post).exists():
             return None
         current: Mandate | None = None
         for term in terms:
@@ -370,12 +374,11 @@ class RegionBuilder:
     # -- akims
 
     def appointer(self, akimat: Body, day: Date) -> tuple[Body | None, str]:
-        """Who appointed on `day` through `akimat`: before a region existed, its akim's
-        predecessor was the akim of the region it was formed from."""
-        region = Unit.objects.get(pk=akimat.unit.ancestor_ids[1]) if akimat.unit.depth > 1 else None
-        region = region or akimat.unit
-        if region.iso_code in FORMED and day < FORMED[region.iso_code][1]:
-            origin = Unit.objects.get(iso_code=FORMED[region.iso_code][0], valid_until=None)
+        """Who appointed on `day` in the name of the top-level `akimat`: before the region was
+        formed, the akim of the region it was formed from (named in a note)."""
+        iso = akimat.unit.iso_code
+        if iso in FORMED and day < FORMED[iso][1]:
+            origin = Unit.objects.only("name_en").get(iso_code=FORMED[iso][0], valid_until=None)
             return None, f"Akim of {origin.name_en}"
         return akimat, ""
 
@@ -384,7 +387,10 @@ class RegionBuilder:
         self.chain(self.post(body, PostKind.AKIM), terms)
         since = terms[0].start
         for number in range(1, deputies + 1):
-            first = self.day(max(since, Date(2015, 1, 1)), Date(2021, 12, 31))
+            first = self.day(
+                max(since, Date(2015, 1, 1)),
+                max(since + dt.timedelta(days=180), Date(2021, 12, 31)),
+            )
             starts = self.spread(first, Date(2026, 6, 30), self.rng.choice((1, 2)))
             self.chain(
                 self.post(body, PostKind.DEPUTY_AKIM, number),
@@ -404,7 +410,9 @@ class RegionBuilder:
         in 2025 (most) or still appointed."""
         rng = self.rng
         first = self.day(Date(2012, 6, 1), Date(2015, 12, 31))
-        terms = self.appointed_terms(first, Date(2023, 6, 30), rng.choice((1, 2, 2, 3)), region_akimat)
+        terms = self.appointed_terms(
+            first, Date(2023, 6, 30), rng.choice((1, 2, 2, 3)), region_akimat
+        )
         roll = rng.random()
         if roll < 0.1:
             terms.append(Term(DISTRICT_PILOT, DIRECT, keep=rng.random() < 0.3))
@@ -420,7 +428,9 @@ class RegionBuilder:
         first = Date(2013, 8, rng.randint(5, 30))
         terms = [
             Term(first, INDIRECT),
-            Term(first.replace(year=2017), INDIRECT, keep=rng.random() < 0.4, ends_previous=EXPIRED),
+            Term(
+                first.replace(year=2017), INDIRECT, keep=rng.random() < 0.4, ends_previous=EXPIRED
+            ),
         ]
         roll = rng.random()
         if roll < 0.22:  # the 2017 akim left early; the successor's term ran out in 2022–2024
@@ -433,7 +443,7 @@ class RegionBuilder:
             Term(FIRST_DIRECT_RURAL, DIRECT, keep=rng.random() < 0.35, ends_previous=EXPIRED)
         )
         if roll < 0.34:  # left during the term: an acting akim, then a by-election
-            left = self.day(Date(2022, 6, 1), Date(2023, 10, 31))
+            left = self.day(Date(2022, 10, 1), Date(2023, 10, 31))
             reason = rng.choice(("resigned", "moved", "dismissed"))
             terms.append(Term(left, ACTING, ends_previous=reason, appointed_by=district_akimat))
             terms.append(Term(left + dt.timedelta(days=rng.randint(60, 150)), DIRECT))
@@ -467,12 +477,27 @@ class RegionBuilder:
         chair_mandate: Mandate | None = None
         for election in [e for e in self.scale.elections if e >= since]:
             if election.year == 2016:
-                seats = [(p, party) for p, party in zip(singles, self.seat_parties(election, "single", len(singles)), strict=True)]
+                seats = [
+                    (p, party)
+                    for p, party in zip(
+                        singles, self.seat_parties(election, "single", len(singles)), strict=True
+                    )
+                ]
             elif election.year == 2021:
-                seats = list(zip(lists + singles, self.seat_parties(election, "list", len(lists) + len(singles)), strict=True))
+                seats = list(
+                    zip(
+                        lists + singles,
+                        self.seat_parties(election, "list", len(lists) + len(singles)),
+                        strict=True,
+                    )
+                )
             else:
-                seats = list(zip(lists, self.seat_parties(election, "list", len(lists)), strict=True))
-                seats += zip(singles, self.seat_parties(election, "single", len(singles)), strict=True)
+                seats = list(
+                    zip(lists, self.seat_parties(election, "list", len(lists)), strict=True)
+                )
+                seats += zip(
+                    singles, self.seat_parties(election, "single", len(singles)), strict=True
+                )
             elected: list[Mandate] = []
             for post, party in seats:
                 previous = held.get(post.pk)
@@ -481,7 +506,14 @@ class RegionBuilder:
                 keep = previous is not None and previous.party == party and self.rng.random() < 0.3
                 person = previous.person if keep else self.person(election)
                 held[post.pk] = actions.record_mandate(
-                    self.actor, person=person, post=post, basis=DIRECT, start=election, party=party, is_demo=True, source=self.source
+                    self.actor,
+                    person=person,
+                    post=post,
+                    basis=DIRECT,
+                    start=election,
+                    party=party,
+                    is_demo=True,
+                    source=self.source,
                 )
                 self.counts["mandates"] += 1
                 elected.append(held[post.pk])
@@ -491,7 +523,13 @@ class RegionBuilder:
                 actions.end_mandate(self.actor, chair_mandate, end=election, reason=EXPIRED)
             chosen = next((m for m in elected if m.party == self.parties["AMANAT"]), elected[0])
             chair_mandate = actions.record_mandate(
-                self.actor, person=chosen.person, post=chair, basis=INDIRECT, start=election + dt.timedelta(days=self.rng.randint(7, 20)), is_demo=True, source=self.source
+                self.actor,
+                person=chosen.person,
+                post=chair,
+                basis=INDIRECT,
+                start=election + dt.timedelta(days=self.rng.randint(7, 20)),
+                is_demo=True,
+                source=self.source,
             )
             self.counts["mandates"] += 1
 
@@ -500,10 +538,14 @@ class RegionBuilder:
     def build(self, region: Unit, plan: list) -> None:
         rng, prefix = self.rng, region.iso_code[3:5]
         formed = FORMED.get(region.iso_code, (None, Date(2013, 1, 10)))[1]
-        akim_from = formed if region.iso_code in FORMED else self.day(Date(2013, 1, 10), Date(2015, 12, 20))
+        akim_from = (
+            formed if region.iso_code in FORMED else self.day(Date(2013, 1, 10), Date(2015, 12, 20))
+        )
         count = rng.choice((1, 2)) if formed.year >= 2022 else rng.choice((2, 3))
         akimat = self.akimat(
-            region, self.appointed_terms(akim_from, Date(2025, 6, 30), count, None), rng.choice((2, 3))
+            region,
+            self.appointed_terms(akim_from, Date(2025, 6, 30), count, None),
+            rng.choice((2, 3)),
         )
         seats = rng.randint(*self.scale.top_seats) // 2
         self.maslikhat(region, seats, seats, formed)
@@ -513,11 +555,19 @@ class RegionBuilder:
             for i in range(n):
                 place = place_name(rng, taken)
                 unit = self.unit(
-                    UnitKind.CITY_DISTRICT, region, place, f"{prefix}{11 + 2 * i:02d}10000",
-                    f"{region.ocd_id}/district:{place.slug}", int((region.population or 10**6) / n * rng.uniform(0.7, 1.3)),
+                    UnitKind.CITY_DISTRICT,
+                    region,
+                    place,
+                    f"{prefix}{11 + 2 * i:02d}10000",
+                    f"{region.ocd_id}/district:{place.slug}",
+                    int((region.population or 10**6) / n * rng.uniform(0.7, 1.3)),
                 )
                 first = max(formed, self.day(Date(2012, 6, 1), Date(2015, 12, 31)))
-                self.akimat(unit, self.appointed_terms(first, Date(2025, 6, 30), rng.choice((2, 3)), akimat), 2)
+                self.akimat(
+                    unit,
+                    self.appointed_terms(first, Date(2025, 6, 30), rng.choice((2, 3)), akimat),
+                    2,
+                )
             return
         cities = [p for p in plan if p.kind == UnitKind.REGIONAL_CITY]
         districts = [p for p in plan if p.kind == UnitKind.DISTRICT]
@@ -527,7 +577,9 @@ class RegionBuilder:
         for district_plan, code in numbered:
             self.district(region, akimat, district_plan, f"{prefix}{code:02d}", taken)
 
-    def district(self, region: Unit, region_akimat: Body, plan: DistrictPlan, kato: str, taken: set[str]) -> None:
+    def district(
+        self, region: Unit, region_akimat: Body, plan: DistrictPlan, kato: str, taken: set[str]
+    ) -> None:
         rng = self.rng
         place = place_name(rng, taken)
         rural_places: list[tuple[Place, list[tuple[Place, int]]]] = []
@@ -537,29 +589,46 @@ class RegionBuilder:
             rural_places.append(
                 (
                     place_name(rng, rural_taken),
-                    [(place_name(rng, village_taken), int(300 + 3700 * rng.random() ** 2)) for _ in range(villages)],
+                    [
+                        (place_name(rng, village_taken), int(300 + 3700 * rng.random() ** 2))
+                        for _ in range(villages)
+                    ],
                 )
             )
-        rural_pops = [max(2000, sum(p for _, p in vs) + rng.randint(200, 2000)) for _, vs in rural_places]
+        rural_pops = [
+            max(2000, sum(p for _, p in vs) + rng.randint(200, 2000)) for _, vs in rural_places
+        ]
         if plan.kind == UnitKind.REGIONAL_CITY:
             pop, segment = rng.randint(25_000, 240_000), "city"
         else:
             pop, segment = sum(rural_pops) + rng.randint(8_000, 30_000), "district"
-        unit = self.unit(plan.kind, region, place, f"{kato}00000", f"{region.ocd_id}/{segment}:{place.slug}", pop)
+        unit = self.unit(
+            plan.kind, region, place, f"{kato}00000", f"{region.ocd_id}/{segment}:{place.slug}", pop
+        )
         akimat = self.akimat(unit, self.district_akim_terms(region_akimat), rng.choice((2, 3)))
         self.maslikhat(unit, 0, rng.randint(*self.scale.district_seats), Date(2013, 1, 1))
         for (rural_place, villages), rural_pop, cc in zip(
             rural_places, rural_pops, codes(len(rural_places), 10, 99), strict=True
         ):
             rural = self.unit(
-                UnitKind.RURAL_DISTRICT, unit, rural_place, f"{kato}{cc:02d}000",
-                f"{unit.ocd_id}/rural_district:{rural_place.slug}", rural_pop,
+                UnitKind.RURAL_DISTRICT,
+                unit,
+                rural_place,
+                f"{kato}{cc:02d}000",
+                f"{unit.ocd_id}/rural_district:{rural_place.slug}",
+                rural_pop,
             )
             self.akimat(rural, self.local_akim_terms(akimat))
-            for (village_place, village_pop), ddd in zip(villages, codes(len(villages), 31, 999), strict=True):
+            for (village_place, village_pop), ddd in zip(
+                villages, codes(len(villages), 31, 999), strict=True
+            ):
                 village = self.unit(
-                    UnitKind.VILLAGE, rural, village_place, f"{kato}{cc:02d}{ddd:03d}",
-                    f"{rural.ocd_id}/village:{village_place.slug}", village_pop,
+                    UnitKind.VILLAGE,
+                    rural,
+                    village_place,
+                    f"{kato}{cc:02d}{ddd:03d}",
+                    f"{rural.ocd_id}/village:{village_place.slug}",
+                    village_pop,
                 )
                 self.akimat(village, self.local_akim_terms(akimat))
 
@@ -573,13 +642,14 @@ def build_registry(
     scale: str = "small",
     seed: int = DEFAULT_SEED,
     step: Callable[[str, int], None] | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, int]:
     """Build the demo registry below the top-level units (load_regions first) and return how
     many records of each kind were created. Each top-level unit is built in its own
     transaction and from its own random generator (seeded with `seed` and its ISO code), so
     a run stopped halfway resumes with the same result; a top-level unit that already has
     demo units below it is skipped, and a second run creates nothing. `step(label, n)` is
-    called after each top-level unit."""
+    called after each top-level unit; `only` limits the build to these ISO codes."""
     spec = SCALES[scale]
     counts: Counter = Counter()
     with transaction.atomic():
@@ -595,6 +665,8 @@ def build_registry(
     plan = plan_registry(regions, spec, random.Random(seed))  # noqa: S311 - demo data
     source = SOURCE.format(seed=seed)
     for region in regions:
+        if only is not None and region.iso_code not in only:
+            continue
         if not Unit.objects.filter(path__startswith=region.path, is_demo=True).exists():
             rng = random.Random(f"{seed}:{region.iso_code}")  # noqa: S311 - demo data
             with transaction.atomic():

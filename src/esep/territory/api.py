@@ -1,8 +1,6 @@
 """Open data of the registry at /api/v1: units, bodies, posts, people, mandates (filtered and
 paged), and the whole registry as Popolo JSON."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 

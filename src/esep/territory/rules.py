@@ -3,8 +3,9 @@
 Administrators may do everything. A mandate is recorded (and ended) by the staff of the body
 that appoints or registers it:
 - directly elected holders: the territorial election commission of the unit or a unit above;
-- holders elected by maslikhat deputies: staff of the maslikhat of the unit (its chair) or of a
-  unit above (rural akims elected by the district maslikhat, 2013–2021);
+- holders elected by maslikhat deputies: staff of that maslikhat (its chair), or of a maslikhat
+  above a fourth-level unit for its akim (rural akims elected by the district maslikhat,
+  2013–2021);
 - appointed and acting holders: staff of an akimat above the unit (akims of lower units), or of
   the unit's own akimat for its deputy akims (an akimat never appoints its own akim).
 """
@@ -30,10 +31,11 @@ def may_register(role: Any, post: Any, basis: str) -> bool:
         return False
     own = role.body.unit
     if role.kind == RoleKind.MASLIKHAT_STAFF:
-        return (
-            basis == MandateBasis.ELECTED_INDIRECT
-            and role.body.kind == BodyKind.MASLIKHAT
-            and own.covers(unit)
+        if basis != MandateBasis.ELECTED_INDIRECT or role.body.kind != BodyKind.MASLIKHAT:
+            return False
+        # Its own posts (the chair), and akims of the fourth level below it.
+        return post.body_id == role.body_id or (
+            post.kind == PostKind.AKIM and unit.level == 4 and own.covers(unit)
         )
     if role.kind == RoleKind.AKIMAT_EDITOR:
         if basis not in (MandateBasis.APPOINTED, MandateBasis.ACTING) or not own.covers(unit):

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -218,32 +219,38 @@ def record_mandate(request: HttpRequest, post_id: int) -> HttpResponse:
         data = form.cleaned_data
         actor = Actor.of(request.user)
         try:
-            person = data["person"] or actions.create_person(
-                actor,
-                family_name=data["family_name"],
-                given_name=data["given_name"],
-                patronymic=data["patronymic"],
-                name_latin=data["name_latin"],
-                birth_year=data["birth_year"],
-                source=data["source"],
-            )
-            actions.record_mandate(
-                actor,
-                person=person,
-                post=post,
-                basis=data["basis"],
-                start=data["start"],
-                party=data["party"],
-                appointed_by_note=data["appointed_by_note"],
-                replaces_current=data["replaces_current"],
-                source=data["source"],
-            )
+            with transaction.atomic():  # a new person is kept only with the mandate
+                _record(actor, post, data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("The mandate has been recorded and published."))
             return redirect("territory:post", post_id=post.pk)
     return render(request, "territory/record_mandate.html", {"post": post, "form": form})
+
+
+def _record(actor: Actor, post: Post, data: dict[str, Any]) -> None:
+    """A new person (if the form names none) and their mandate."""
+    person = data["person"] or actions.create_person(
+        actor,
+        family_name=data["family_name"],
+        given_name=data["given_name"],
+        patronymic=data["patronymic"],
+        name_latin=data["name_latin"],
+        birth_year=data["birth_year"],
+        source=data["source"],
+    )
+    actions.record_mandate(
+        actor,
+        person=person,
+        post=post,
+        basis=data["basis"],
+        start=data["start"],
+        party=data["party"],
+        appointed_by_note=data["appointed_by_note"],
+        replaces_current=data["replaces_current"],
+        source=data["source"],
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -1,19 +1,23 @@
 """The demo registry: invented units, people and mandate histories below the real top-level
 units, reproducible from a seed and marked as demo data.
 
-The builds here cover a few top-level units (`only=`) to keep the suite fast; the small build
-of all 20 takes about 20 seconds."""
+One build, shared by the tests of this module and rolled back after them, covers a few
+top-level units (`only=`) to keep the suite fast; the small build of all 20 takes about 20
+seconds."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
+from django.db import transaction
 
 from esep.demo.names import latin, person_name, place_name
 from esep.demo.territory import REFERENCE_DAY, apportion, build_registry
+from esep.territory.importers import load_regions
 from esep.territory.models import Body, FormerName, Mandate, Party, Person, Unit
 from tests.conftest import SYSTEM
 
@@ -22,9 +26,19 @@ SUBSET = ("KZ-55", "KZ-62", "KZ-71")
 LOCAL = ("rural_district", "village")
 
 
-@pytest.fixture
-def built(regions) -> dict[str, int]:
-    return build_registry(SYSTEM, only=SUBSET)
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker) -> Iterator[dict[str, int]]:
+    """The top-level units and the demo registry of SUBSET, in a transaction that each test
+    runs inside (tests roll back to a savepoint) and that is rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_regions(SYSTEM)
+        yield build_registry(SYSTEM, only=SUBSET)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _in_db(db) -> None:
+    """Every test here reads the database."""
 
 
 def test_small_build_has_units_at_every_level_all_marked_demo(built):

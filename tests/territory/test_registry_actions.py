@@ -379,3 +379,33 @@ def test_post_kind_must_fit_the_body(registry):
         body=registry.bodies["belbulak_akimat"],
         kind="akim",
     )
+
+
+def test_term_rules_from_the_command_line(db, capsys):
+    from django.core.management import CommandError, call_command
+
+    from esep.territory.models import TermRule
+
+    call_command("set_term_rule", "--post-kind", "akim", "--years", "4", "--max-consecutive", "2")
+    assert TermRule.objects.get(post_kind="akim").max_consecutive_terms == 2
+    assert "limit 2" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("set_term_rule", "--post-kind", "akim", "--years", "40")
+    assert TermRule.objects.get(post_kind="akim").term_years == 4
+
+
+def test_real_history_of_the_top_level(regions):
+    from esep.territory.history import load_history
+
+    added = load_history(SYSTEM)
+    assert added == 11
+    assert load_history(SYSTEM) == 0  # once
+    astana, turkistan = regions["KZ-71"], regions["KZ-61"]
+    assert astana in queries.search("Nur-Sultan")[0]
+    assert astana in queries.search("Акмола")[0]
+    assert turkistan in queries.search("South Kazakhstan")[0]
+    assert turkistan in queries.search("Оңтүстік Қазақстан")[0]
+    abai = Unit.objects.get(pk=regions["KZ-10"].pk)
+    assert abai.valid_from == D(2022, 6, 8)
+    assert UnitChange.objects.get(unit=abai).other == regions["KZ-63"]
+    assert ledger.verify().ok

@@ -217,6 +217,61 @@ def rename_unit(
     return unit
 
 
+def add_former_name(
+    actor: Actor,
+    unit: Unit,
+    *,
+    name_kk: str,
+    name_ru: str,
+    name_en: str,
+    valid_until: dt.date,
+    valid_from: dt.date | None = None,
+    source: str = "",
+) -> FormerName:
+    """Record a name the unit carried before (history entered after the fact)."""
+    with action("add_former_name", actor, "territory.change_unit", unit) as act:
+        former = FormerName(
+            unit=unit,
+            name_kk=name_kk,
+            name_ru=name_ru,
+            name_en=name_en,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            source=source,
+        )
+        former.full_clean()
+        former.save()
+        unit.search_key = unit_search_key(unit)
+        unit.save(update_fields=["search_key"])
+        act.record(unit, former_name_en=name_en, until=valid_until.isoformat())
+    return former
+
+
+def record_unit_change(
+    actor: Actor,
+    unit: Unit,
+    *,
+    kind: str,
+    date: dt.date,
+    other: Unit | None = None,
+    legal_basis: str = "",
+    starts_unit: bool = False,
+) -> UnitChange:
+    """Record an event of the unit's past (entered after the fact). With `starts_unit`, the
+    unit is in force from `date` (created, split off or given its status then)."""
+    with action("record_unit_change", actor, "territory.change_unit", unit) as act:
+        change = UnitChange(unit=unit, other=other, kind=kind, date=date, legal_basis=legal_basis)
+        change.full_clean()
+        change.save()
+        if starts_unit:
+            unit.valid_from = date
+            unit.full_clean(exclude=["path", "parent", "search_key"])
+            unit.save(update_fields=["valid_from"])
+            _republish(unit)
+        act.record(unit, kind=kind, date=date.isoformat())
+    return change
+
+
 def move_unit(
     actor: Actor, unit: Unit, *, parent: Unit, date: dt.date, legal_basis: str = ""
 ) -> Unit:

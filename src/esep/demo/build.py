@@ -1,6 +1,7 @@
-"""Build the demo dataset. Real data as it is (the 20 top-level units with populations, Astana's
-former names, the parties); invented data (accounts and roles, and the registry below the
-top-level units) created from fixed values or a fixed seed and marked as demo data."""
+"""Build the demo dataset. Real data as it is (the 20 top-level units with populations,
+boundaries and history, the powers of local bodies, the parties); invented data (accounts and
+roles, and the registry below the top-level units) created from fixed values or a fixed seed
+and marked as demo data."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from rich.progress import Progress
 from esep.accounts import actions as account_actions
 from esep.accounts.models import Role, User
 from esep.core.actions import Actor
+from esep.territory.geo import load_boundaries
+from esep.territory.history import load_history
 from esep.territory.importers import load_regions
-from esep.territory.models import Body, Unit
+from esep.territory.models import Body, Boundary, Power, Unit
+from esep.territory.powers import load_powers
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, describe_demo_accounts
 from .territory import DEFAULT_SEED, build_registry
@@ -52,6 +56,11 @@ def build_demo(
                 account_actions.grant_role(
                     actor, user=user, kind=kind, body=body, unit=None if body else unit
                 )
+            load_history(actor)
+            if not Boundary.objects.exists():
+                load_boundaries(actor)
+            if not Power.objects.exists():
+                load_powers(actor)
         present = Unit.objects.count() - created
         bar.update(task, description=f"demo registry ({scale})", completed=0, total=20)
         registry = build_registry(

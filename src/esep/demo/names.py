@@ -1,5 +1,6 @@
-"""Invented but plausible names for the demo registry: Kazakh place names in Kazakh, Russian and
-English, Kazakh and Russian personal names, and the Latin transliteration used for both.
+"""Names for the demo registry: invented but plausible Kazakh place names in Kazakh, Russian and
+English, Kazakh and Russian personal names, the Latin transliteration used for both, and the
+real parties' names.
 
 Everything is drawn from a `random.Random` passed in, so the same seed gives the same names."""
 
@@ -65,11 +66,6 @@ def russian(text: str) -> str:
     return out
 
 
-def slug(text: str) -> str:
-    """An ASCII slug for Open Civic Data ids: lower case, underscores for anything else."""
-    return re.sub(r"[^a-z0-9]+", "_", latin(text).lower()).strip("_")
-
-
 def russian_adjective(name: str) -> str:
     """The Russian adjective of a place name, as in district names (Аксу → Аксуский,
     Сарыарка → Сарыаркинский, Коктобе → Коктобинский, Актал → Актальский)."""
@@ -97,6 +93,7 @@ class Place:
 
     @property
     def slug(self) -> str:
+        """An ASCII slug for Open Civic Data ids: lower case, underscores for anything else."""
         return re.sub(r"[^a-z0-9]+", "_", self.en.lower()).strip("_")
 
 
@@ -279,3 +276,41 @@ def person_name(rng: random.Random, female: bool | None = None) -> PersonName:
         given = rng.choice(RUSSIAN_FEMALE if female else RUSSIAN_MALE)
         patronymic = rng.choice(list(RUSSIAN_PATRONYMICS.values()))[1 if female else 0]
     return PersonName(_feminine(family) if female else family, given, patronymic, female)
+
+
+# ---------------------------------------------------------------- parties (real)
+
+# (abbreviation, Kazakh, Russian, English, colour). AMANAT was Nur Otan until March 2022, QHP the
+# Communist People's Party until 2020.
+PARTIES = [
+    ("AMANAT", "«AMANAT» партиясы", "Партия «AMANAT»", "AMANAT Party", "#1F5FA8"),
+    (
+        "AQ JOL",
+        "«Ақ жол» Қазақстан демократиялық партиясы",
+        "Демократическая партия Казахстана «Ак жол»",
+        "Aq Jol Democratic Party of Kazakhstan",
+        "#00838F",
+    ),
+    (
+        "QHP",
+        "Қазақстан Халық партиясы",
+        "Народная партия Казахстана",
+        "People's Party of Kazakhstan",
+        "#C62828",
+    ),
+    (
+        "AUYL",
+        "«Ауыл» халықтық-демократиялық патриоттық партиясы",
+        "Народно-демократическая патриотическая партия «Ауыл»",
+        "Auyl People's Democratic Patriotic Party",
+        "#2E7D32",
+    ),
+    ("RESPUBLICA", "«Respublica» партиясы", "Партия «Respublica»", "Respublica Party", "#7B1FA2"),
+    (
+        "JSDP",
+        "Жалпыұлттық социал-демократиялық партия",
+        "Общенациональная социал-демократическая партия",
+        "National Social Democratic Party",
+        "#E65100",
+    ),
+]

@@ -1,11 +1,17 @@
 """The demo registry below the 20 real top-level units: districts, cities, rural districts and
-villages with their akimats and maslikhats, invented people, and mandate histories that follow
-Kazakhstan's reforms (rural akims elected by maslikhats from 2013 and directly from 2021, the
-district akim pilot of 2023, maslikhat elections of 2016, 2021 and 2023).
+villages (governed by their rural district's akim), akimats and maslikhats, invented people,
+and mandate histories that follow Kazakhstan's reforms (rural akims elected by maslikhats from
+2013 and directly from 2021, the district akim pilot of 2023, maslikhat elections of 2016, 2021
+and 2023).
 
 Everything invented comes from `random.Random` seeded with a fixed number and is marked
-`is_demo`. The real facts recorded on the real units (Astana's former names, the parties) are
-not demo data. All writes go through the registry's actions.
+`is_demo`. The parties are real and not demo data; the real history of the top-level units
+is recorded by `esep.territory.history`. All writes go through the registry's actions.
+
+Invented KATO codes begin with the top-level unit's two-digit code, the number of its ISO
+3166-2 code (KZ-19 → 19…), then two digits for the district or city, two for the rural
+district and three for the village, as KATO does. Open Civic Data ids continue the region's:
+…/region:kz-19/district:<slug>/rural_district:<slug>/village:<slug>, cities as city:<slug>.
 
 Simplifications, because the registry cannot retire a post: a maslikhat's seats are the same
 numbered posts in every convocation, so the 2021 convocation (elected on party lists in every
@@ -39,14 +45,14 @@ from esep.territory.models import (
     UnitKind,
 )
 
-from .names import Place, person_name, place_name, unit_names
+from .names import PARTIES, Place, person_name, place_name, unit_names
 
 Date = dt.date
 DEFAULT_SEED = 2026
 REFERENCE_DAY = Date(2026, 11, 27)  # every invented history ends before this day
 SOURCE = "Invented demo data (esep demo, seed {seed})"
 PRESIDENT = "President of the Republic of Kazakhstan"
-COUNT_KEYS = ("former_names", "parties", "units", "bodies", "posts", "people", "mandates")
+COUNT_KEYS = ("parties", "units", "bodies", "posts", "people", "mandates")
 
 MASLIKHAT_ELECTIONS = (Date(2016, 3, 20), Date(2021, 1, 10), Date(2023, 3, 19))
 FIRST_DIRECT_RURAL = Date(2021, 7, 25)  # first direct elections of rural akims
@@ -64,41 +70,7 @@ EXPIRED = MandateEndReason.TERM_EXPIRED
 APPOINTED, ACTING = MandateBasis.APPOINTED, MandateBasis.ACTING
 DIRECT, INDIRECT = MandateBasis.ELECTED_DIRECT, MandateBasis.ELECTED_INDIRECT
 
-# (abbreviation, Kazakh, Russian, English, colour)
-PARTIES = [
-    ("AMANAT", "«AMANAT» партиясы", "Партия «AMANAT»", "AMANAT Party", "#1F5FA8"),
-    (
-        "AQ JOL",
-        "«Ақ жол» Қазақстан демократиялық партиясы",
-        "Демократическая партия Казахстана «Ак жол»",
-        "Aq Jol Democratic Party of Kazakhstan",
-        "#00838F",
-    ),
-    (
-        "QHP",
-        "Қазақстан Халық партиясы",
-        "Народная партия Казахстана",
-        "People's Party of Kazakhstan",
-        "#C62828",
-    ),
-    (
-        "AUYL",
-        "«Ауыл» халықтық-демократиялық патриоттық партиясы",
-        "Народно-демократическая патриотическая партия «Ауыл»",
-        "Auyl People's Democratic Patriotic Party",
-        "#2E7D32",
-    ),
-    ("RESPUBLICA", "«Respublica» партиясы", "Партия «Respublica»", "Respublica Party", "#7B1FA2"),
-    (
-        "JSDP",
-        "Жалпыұлттық социал-демократиялық партия",
-        "Общенациональная социал-демократическая партия",
-        "National Social Democratic Party",
-        "#E65100",
-    ),
-]
-# Shares of seats by election year and kind of seat; None: self-nominated. AMANAT is Nur Otan
-# before March 2022, QHP the Communist People's Party before 2020.
+# Shares of seats by election year and kind of seat; None: self-nominated.
 SEAT_SHARES: dict[tuple[int, str], dict[str | None, int]] = {
     (2016, "single"): {"AMANAT": 80, "AQ JOL": 5, "QHP": 5, None: 10},
     (2021, "list"): {"AMANAT": 74, "AQ JOL": 11, "QHP": 9, "AUYL": 6},
@@ -111,10 +83,10 @@ SEAT_SHARES: dict[tuple[int, str], dict[str | None, int]] = {
 class Scale:
     """How much to invent. Counts below a district are national totals for "national"."""
 
-    districts: int  # per oblast ("small") or in all (national)
+    districts: int  # "small": per oblast; "national": in all
     cities: int
-    rural_districts: int
-    villages: int
+    rural_districts: int  # "small": per district; "national": in all
+    villages: int  # "small": at most, per rural district; "national": in all
     city_districts: tuple[int, int]  # per city of republican significance
     top_seats: tuple[int, int]  # oblast and republican-city maslikhats: half list, half single
     district_seats: tuple[int, int]
@@ -168,7 +140,6 @@ class Term:
     ends_previous: str = REPLACED
     appointed_by: Body | None = None
     note: str = ""
-    party: Party | None = None
 
 
 @dataclass
@@ -178,36 +149,6 @@ class DistrictPlan:
 
 
 # ---------------------------------------------------------------- real facts
-
-
-def record_real_history(actor: Actor) -> int:
-    """Astana's former names (Astana until 23 March 2019, Nur-Sultan until 17 September 2022).
-    `rename_unit` keeps the current names as a former name, so the unit is renamed to
-    Nur-Sultan on 2019-03-23 and back to Astana on 2022-09-17. Returns former names added."""
-    astana = Unit.objects.filter(iso_code="KZ-71", valid_until__isnull=True).first()
-    if astana is None or astana.former_names.exists():
-        return 0
-    actions.rename_unit(
-        actor,
-        astana,
-        name_kk="Нұр-Сұлтан",
-        name_ru="Нур-Султан",
-        name_en="Nur-Sultan",
-        date=Date(2019, 3, 23),
-        legal_basis="Law of 23 March 2019 amending the Constitution (the capital renamed "
-        "Nur-Sultan)",
-    )
-    actions.rename_unit(
-        actor,
-        astana,
-        name_kk="Астана",
-        name_ru="Астана",
-        name_en="Astana",
-        date=Date(2022, 9, 17),
-        legal_basis="Law of 17 September 2022 amending the Constitution (the capital renamed "
-        "Astana)",
-    )
-    return 2
 
 
 def ensure_parties(actor: Actor) -> tuple[dict[str, Party], int]:
@@ -237,7 +178,10 @@ def plan_registry(regions: list[Unit], scale: Scale, rng: random.Random) -> dict
     if scale is SCALES["small"]:
         for region in oblasts:
             districts = [
-                DistrictPlan(UnitKind.DISTRICT, [rng.randint(1, 2) for _ in range(2)])
+                DistrictPlan(
+                    UnitKind.DISTRICT,
+                    [rng.randint(1, scale.villages) for _ in range(scale.rural_districts)],
+                )
                 for _ in range(scale.districts)
             ]
             cities = [DistrictPlan(UnitKind.REGIONAL_CITY, []) for _ in range(scale.cities)]
@@ -361,7 +305,6 @@ class RegionBuilder:
                 post=post,
                 basis=term.basis,
                 start=term.start,
-                party=term.party,
                 appointed_by=term.appointed_by,
                 appointed_by_note=term.note,
                 replaces_current=current is not None and current.end is None,
@@ -466,6 +409,21 @@ class RegionBuilder:
             drawn = self.rng.choices(names, weights=[shares[n] for n in names], k=seats)
         return [self.parties[n] if n else None for n in drawn]
 
+    def seats(self, election: Date, lists: list[Post], singles: list[Post]) -> list[tuple]:
+        """(seat, party) of a convocation: 2016 single-member seats only, 2021 every seat by
+        party list, 2023 list seats by list and single-member seats by district."""
+        if election.year == 2016:
+            groups = [(singles, "single")]
+        elif election.year == 2021:
+            groups = [(lists + singles, "list")]
+        else:
+            groups = [(lists, "list"), (singles, "single")]
+        return [
+            seat
+            for posts, kind in groups
+            for seat in zip(posts, self.seat_parties(election, kind, len(posts)), strict=True)
+        ]
+
     def maslikhat(self, unit: Unit, list_seats: int, single_seats: int, since: Date) -> None:
         body = self.body(unit, BodyKind.MASLIKHAT)
         lists = [self.post(body, PostKind.LIST_DEPUTY, n) for n in range(1, list_seats + 1)]
@@ -476,30 +434,8 @@ class RegionBuilder:
         held: dict[int, Mandate] = {}
         chair_mandate: Mandate | None = None
         for election in [e for e in self.scale.elections if e >= since]:
-            if election.year == 2016:
-                seats = [
-                    (p, party)
-                    for p, party in zip(
-                        singles, self.seat_parties(election, "single", len(singles)), strict=True
-                    )
-                ]
-            elif election.year == 2021:
-                seats = list(
-                    zip(
-                        lists + singles,
-                        self.seat_parties(election, "list", len(lists) + len(singles)),
-                        strict=True,
-                    )
-                )
-            else:
-                seats = list(
-                    zip(lists, self.seat_parties(election, "list", len(lists)), strict=True)
-                )
-                seats += zip(
-                    singles, self.seat_parties(election, "single", len(singles)), strict=True
-                )
             elected: list[Mandate] = []
-            for post, party in seats:
+            for post, party in self.seats(election, lists, singles):
                 previous = held.get(post.pk)
                 if previous is not None:
                     actions.end_mandate(self.actor, previous, end=election, reason=EXPIRED)
@@ -622,7 +558,9 @@ class RegionBuilder:
             for (village_place, village_pop), ddd in zip(
                 villages, codes(len(villages), 31, 999), strict=True
             ):
-                village = self.unit(
+                # A village inside a rural district has no akim of its own: the rural
+                # district's akim governs it.
+                self.unit(
                     UnitKind.VILLAGE,
                     rural,
                     village_place,
@@ -630,7 +568,6 @@ class RegionBuilder:
                     f"{rural.ocd_id}/village:{village_place.slug}",
                     village_pop,
                 )
-                self.akimat(village, self.local_akim_terms(akimat))
 
 
 # ---------------------------------------------------------------- entry point
@@ -653,7 +590,6 @@ def build_registry(
     spec = SCALES[scale]
     counts: Counter = Counter()
     with transaction.atomic():
-        counts["former_names"] += record_real_history(actor)
         parties, counts["parties"] = ensure_parties(actor)
     regions = list(
         Unit.objects.filter(

@@ -1,7 +1,8 @@
 """esep's HTTP benchmark: `make bench` (or `.venv/bin/python bench/run.py` from the project root).
 
-It builds a throwaway production-mode site (ESEP_DEBUG=0, demo data, collected static files) in
-a temporary directory, serves it with gunicorn on 127.0.0.1, measures each target with wrk and
+It builds a throwaway production-mode site (ESEP_DEBUG=0, demo data at national scale by default,
+collected static files) in a temporary directory, or reuses one built earlier with
+`--reuse-site DIR`, serves it with gunicorn on 127.0.0.1, measures each target with wrk and
 writes the table into bench/README.md between the results markers. See bench/README.md.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import platform
 import re
@@ -22,7 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -35,27 +37,170 @@ HOST = "127.0.0.1"  # loopback only, always
 
 FLOOR_APP = "bench.floor_wsgi:application"
 ESEP_APP = "esep.wsgi:application"
+SCALES = ("small", "national")
+SITE_MANIFEST = "bench-site.json"  # written into a --reuse-site directory once its build is done
+DEMO_TIMEOUT = 1800  # seconds; `esep demo --scale national` takes minutes
+STEP_TIMEOUT = 300  # seconds, every other esep command
+# The page cache (src/esep/core/cache.py) serves anonymous visitors; 0 turns it off.
+NO_CACHE = (("ESEP_PAGE_CACHE_SECONDS", "0"),)
 
 
 @dataclass(frozen=True)
 class Target:
-    """One URL to measure. `expect` must appear in a 200 answer before the load starts."""
+    """One URL to measure. `expect` must appear in a 200 answer before the load starts.
+
+    `path` and `expect` may name facts of the built site in braces (`{district}`): they are
+    filled in by `resolve()` once the site exists (see SITE_FACTS). `settings` are environment
+    variables for this target's gunicorn on top of the bench's; `goal` is the ratio to the floor
+    the target is meant to reach (reported, not enforced)."""
 
     name: str
     app: str
     path: str
     expect: str
     what: str
+    settings: tuple[tuple[str, str], ...] = ()
+    goal: float | None = None
+
+    def resolve(self, facts: dict[str, object]) -> Target:
+        return replace(self, path=self.path.format_map(facts), expect=self.expect.format_map(facts))
+
+    def server(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Targets with the same app and settings share one gunicorn."""
+        return self.app, self.settings
 
 
-# To add a benchmark, add a Target here (keep targets of one app next to each other, so that
-# one gunicorn serves them all). The floor must stay first: every ratio is computed against it.
+def uncached(target: Target) -> Target:
+    """The same page with the page cache turned off: what a cache miss costs."""
+    return replace(target, name=f"{target.name} (no cache)", settings=NO_CACHE, goal=None)
+
+
+# The "who governs" registry: public pages and API lists, all behind the page cache.
+REGISTRY = [
+    Target(
+        "national",
+        ESEP_APP,
+        "/kk/units/",
+        'class="map-svg"',
+        "map of the 20 regions by share of directly elected akims",
+        goal=0.5,
+    ),
+    Target(
+        "unit",
+        ESEP_APP,
+        "/kk/units/{district}/",
+        'id="composition-caption"',
+        "a district: akim, maslikhat composition, rural districts below",
+        goal=0.5,
+    ),
+    Target(
+        "unit-region",
+        ESEP_APP,
+        "/kk/units/{oblast}/",
+        'id="children-caption"',
+        "an oblast: its districts and cities below with their akims",
+        goal=0.5,
+    ),
+    Target(
+        "person",
+        ESEP_APP,
+        "/kk/people/{person}/",
+        'id="history-caption"',
+        "a person with several mandates, newest first",
+        goal=0.5,
+    ),
+    Target(
+        "search",
+        ESEP_APP,
+        "/kk/search/?q=Shymkent",
+        'href="/kk/units/{shymkent}/"',
+        "search for a place by its Latin name",
+        goal=0.5,
+    ),
+    Target(
+        "search-person",
+        ESEP_APP,
+        "/kk/search/?q={family_latin}",
+        'href="/kk/people/',
+        "search for people by a Latin family name",
+        goal=0.5,
+    ),
+    Target(
+        "api-units",
+        ESEP_APP,
+        "/api/v1/units?limit=100",
+        '"ocd_id"',
+        "API: 100 units and the total count",
+        goal=0.5,
+    ),
+    Target(
+        "api-mandates",
+        ESEP_APP,
+        "/api/v1/mandates?current=true&limit=100",
+        '"term_ends"',
+        "API: 100 current mandates (joins) and the total count",
+        goal=0.5,
+    ),
+]
+
+# To add a benchmark, add a Target here (keep targets of one gunicorn, same app and settings,
+# next to each other, so that one gunicorn serves them all). The floor must stay first: every
+# ratio is computed against it.
 TARGETS = [
     Target("floor", FLOOR_APP, "/", "ok", "Django + gunicorn, esep settings, one trivial view"),
     Target("healthz", ESEP_APP, "/healthz", '"ok"', "plain Django view, one SQL query"),
     Target("api-health", ESEP_APP, "/api/v1/health", '"ok"', "django-ninja endpoint, no DB"),
     Target("home", ESEP_APP, "/kk/", '<th scope="row">', "home page: 20 units, template"),
+    *REGISTRY,
+    *(uncached(target) for target in REGISTRY),
 ]
+
+# Facts of the built site that targets name in braces, printed as JSON by `esep shell -c`.
+# Each pick is deterministic (same data, same pick) and typical rather than extreme: the
+# in-force district and oblast with the median number of units below them (the district among
+# those with rural districts below), the first published person holding two or more published
+# mandates, and that person's family name as written in Latin letters.
+SITE_FACTS = """
+import json
+from urllib.parse import quote
+from django.db.models import Count, Q
+from esep.territory.models import Mandate, Person, Unit
+
+def median(qs):
+    rows = list(qs.order_by("below", "id").values_list("id", flat=True))
+    if not rows:
+        raise SystemExit("no unit fits")
+    return rows[len(rows) // 2]
+
+in_force = Unit.objects.filter(valid_until__isnull=True)
+below = Count("children", filter=Q(children__valid_until__isnull=True))
+rural = Count("children", filter=Q(children__kind="rural_district"))
+district = median(
+    in_force.filter(kind="district").annotate(below=below, rural=rural).filter(rural__gt=0)
+)
+oblast = median(in_force.filter(kind="oblast").annotate(below=below))
+published = Mandate.objects.filter(published_at__isnull=False)
+person = (
+    Person.objects.filter(published_at__isnull=False)
+    .annotate(n=Count("mandates", filter=Q(mandates__published_at__isnull=False)))
+    .filter(n__gte=2)
+    .order_by("id")
+    .first()
+)
+if person is None:
+    raise SystemExit("no person holds two mandates")
+shymkent = in_force.get(name_en="Shymkent")
+print(json.dumps({
+    "district": district,
+    "oblast": oblast,
+    "person": person.pk,
+    "family_latin": quote(person.name_latin.split()[0]),
+    "shymkent": shymkent.pk,
+    "units": Unit.objects.count(),
+    "people": Person.objects.count(),
+    "mandates": Mandate.objects.count(),
+}))
+"""
 
 
 @dataclass(frozen=True)
@@ -76,6 +221,8 @@ class Options:
     connections: int
     workers: int
     write_readme: bool
+    scale: str
+    reuse_site: Path | None
 
     def wrk_args(self, seconds: int, latency: bool) -> list[str]:
         args = [f"-t{self.threads}", f"-c{self.connections}", f"-d{seconds}s"]
@@ -103,6 +250,19 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--no-readme", action="store_true", help="print the table only, leave README alone"
     )
+    parser.add_argument(
+        "--scale",
+        choices=SCALES,
+        default="national",
+        help="size of the demo registry, passed to `esep demo --scale` (default national)",
+    )
+    parser.add_argument(
+        "--reuse-site",
+        type=Path,
+        metavar="DIR",
+        help="keep the built site in DIR: build it there when DIR is empty or missing, reuse "
+        "it when DIR holds a site built earlier with the same --scale",
+    )
     ns = parser.parse_args(argv)
     for name in ("seconds", "warmup", "threads", "connections", "workers"):
         if getattr(ns, name) < 1:
@@ -116,6 +276,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
         connections=ns.connections,
         workers=ns.workers,
         write_readme=not ns.no_readme,
+        scale=ns.scale,
+        reuse_site=ns.reuse_site.resolve() if ns.reuse_site else None,
     )
 
 
@@ -127,8 +289,8 @@ def venv_tool(name: str) -> Path:
     return tool
 
 
-def bench_env(tmp: Path) -> dict[str, str]:
-    """Production-mode settings pointing at the throwaway directory, nothing inherited."""
+def bench_env(site: Path) -> dict[str, str]:
+    """Production-mode settings pointing at the site's directory, nothing inherited."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -137,8 +299,8 @@ def bench_env(tmp: Path) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="esep.settings",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-        ESEP_VAR_DIR=str(tmp / "var"),
-        ESEP_STATIC_ROOT=str(tmp / "static"),
+        ESEP_VAR_DIR=str(site / "var"),
+        ESEP_STATIC_ROOT=str(site / "static"),
         ESEP_DEBUG="0",
         ESEP_SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
         ESEP_ALLOWED_HOSTS=f"{HOST},localhost",
@@ -149,26 +311,96 @@ def bench_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def prepare_site(env: dict[str, str]) -> None:
-    esep = venv_tool("esep")
-    for args in (
-        ["compile-catalogues"],
-        ["migrate", "--no-input"],
-        ["demo"],
-        ["collectstatic", "--no-input"],
-    ):
-        print(f"$ esep {' '.join(args)}", flush=True)
+@dataclass(frozen=True)
+class SiteBuild:
+    """How the measured site's data came to be: kept in SITE_MANIFEST of a --reuse-site DIR."""
+
+    scale: str
+    demo_seconds: float  # how long `esep demo --scale …` took
+    built_at: str  # UTC, when the build finished
+    reused: bool = False  # True when this run found the site already built
+
+
+def esep(args: list[str], env: dict[str, str], timeout: int = STEP_TIMEOUT, label: str = "") -> str:
+    """Run one esep command on the site; `label` stands for the arguments in messages."""
+    shown = label or " ".join(args)
+    print(f"$ esep {shown}", flush=True)
+    try:
         done = subprocess.run(
-            [str(esep), *args],
+            [str(venv_tool("esep")), *args],
             env=env,
             cwd=ROOT,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=timeout,
             check=False,
         )
-        if done.returncode != 0:
-            raise BenchError(f"esep {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"esep {shown} took longer than {timeout} s") from None
+    if done.returncode != 0:
+        raise BenchError(f"esep {shown} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def build_site(env: dict[str, str], scale: str) -> SiteBuild:
+    esep(["compile-catalogues"], env)
+    esep(["migrate", "--no-input"], env)
+    started = time.monotonic()
+    esep(["demo", "--scale", scale], env, timeout=DEMO_TIMEOUT)
+    seconds = time.monotonic() - started
+    print(f"  esep demo --scale {scale} took {duration(seconds)}", flush=True)
+    esep(["collectstatic", "--no-input"], env)
+    return SiteBuild(scale, round(seconds, 1), f"{datetime.now(UTC):%Y-%m-%d %H:%M}")
+
+
+def prepare_site(env: dict[str, str], site: Path, scale: str, reuse: bool) -> SiteBuild:
+    """Build the site in `site`; with `reuse`, keep it there and use it again next time.
+
+    A reused site is brought up to date with the code (catalogues, migrations, static files) but
+    its data is the one built the first time: empty DIR to build it again."""
+    if not reuse:
+        return build_site(env, scale)
+    manifest = site / SITE_MANIFEST
+    if manifest.exists():
+        built = SiteBuild(**json.loads(manifest.read_text()))
+        if built.scale != scale:
+            raise BenchError(
+                f"{site} holds a site built with --scale {built.scale}, not {scale}: "
+                "give another directory or empty this one"
+            )
+        print(f"reusing the {scale} site in {site} (built {built.built_at} UTC)", flush=True)
+        esep(["compile-catalogues"], env)
+        esep(["migrate", "--no-input"], env)
+        esep(["collectstatic", "--no-input"], env)
+        return replace(built, reused=True)
+    if site.exists() and any(site.iterdir()):
+        raise BenchError(f"{site} is not empty and holds no {SITE_MANIFEST}: give an empty one")
+    site.mkdir(parents=True, exist_ok=True)
+    try:
+        built = build_site(env, scale)
+    except BaseException:
+        # The directory was empty: remove the half-built site so that the next run starts over.
+        for child in ("var", "static"):
+            shutil.rmtree(site / child, ignore_errors=True)
+        raise
+    manifest.write_text(json.dumps(asdict(built), indent=2) + "\n")
+    return built
+
+
+def site_facts(env: dict[str, str]) -> dict[str, object]:
+    """Ids and counts of the built site that targets name in braces (see SITE_FACTS)."""
+    output = esep(["shell", "-c", SITE_FACTS], env, label="shell -c SITE_FACTS")
+    try:
+        facts = json.loads(output.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise BenchError(f"could not read the site's facts:\n{output}") from None
+    print(f"  site facts: {facts}", flush=True)
+    return facts
+
+
+def duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{seconds:.1f} s"
 
 
 def free_port() -> int:
@@ -177,7 +409,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, str]:
+def get(port: int, path: str, timeout: float = 30.0) -> tuple[int, str]:
     """One GET without following redirects: a 3xx is reported as it is."""
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
@@ -195,10 +427,9 @@ def log_tail(log: Path, lines: int = 30) -> str:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], opts: Options, tmp: Path, probe: str) -> Iterator[int]:
+def gunicorn(app: str, env: dict[str, str], opts: Options, log: Path, probe: str) -> Iterator[int]:
     """Serve `app` on a free loopback port until the block ends; yields the port."""
     port = free_port()
-    log = tmp / f"gunicorn-{app.split(':')[0]}.log"
     cmd = [
         str(venv_tool("gunicorn")),
         app,
@@ -301,17 +532,22 @@ def check_answer(port: int, target: Target) -> None:
         raise BenchError(f"{target.name}: GET {target.path} lacks {target.expect!r}")
 
 
-def measure(opts: Options, env: dict[str, str], tmp: Path, wrk: str) -> list[Result]:
+def measure(
+    targets: list[Target], opts: Options, env: dict[str, str], tmp: Path, wrk: str
+) -> list[Result]:
     groups: list[list[Target]] = []
-    for target in TARGETS:
-        if groups and groups[-1][0].app == target.app:
+    for target in targets:
+        if groups and groups[-1][0].server() == target.server():
             groups[-1].append(target)
         else:
             groups.append([target])
     results = []
-    for group in groups:
-        print(f"gunicorn {group[0].app} ({opts.workers} sync workers)", flush=True)
-        with gunicorn(group[0].app, env, opts, tmp, group[0].path) as port:
+    for number, group in enumerate(groups, 1):
+        app, settings = group[0].server()
+        extra = "".join(f", {key}={value}" for key, value in settings)
+        print(f"gunicorn {app} ({opts.workers} sync workers{extra})", flush=True)
+        log = tmp / f"gunicorn-{number}-{app.split(':')[0]}.log"
+        with gunicorn(app, {**env, **dict(settings)}, opts, log, group[0].path) as port:
             for target in group:
                 check_answer(port, target)
                 url = f"http://{HOST}:{port}{target.path}"
@@ -325,20 +561,41 @@ def measure(opts: Options, env: dict[str, str], tmp: Path, wrk: str) -> list[Res
     return results
 
 
+def goal_met(result: Result, floor: float) -> bool | None:
+    """Whether the target reached its goal ratio; None when it has no goal."""
+    if result.target.goal is None:
+        return None
+    return result.rps / floor >= result.target.goal
+
+
 def table(results: list[Result]) -> str:
     floor = results[0].rps
     rows = [
         "| target | URL | what it exercises | requests/s | p50 ms | p99 ms | ratio to floor "
-        "| requests | errors |",
-        "|---|---|---|--:|--:|--:|--:|--:|---|",
+        "| goal | requests | errors |",
+        "|---|---|---|--:|--:|--:|--:|---|--:|---|",
     ]
     for r in results:
+        met = goal_met(r, floor)
+        goal = "" if met is None else f"≥ {r.target.goal:.2f} {'met' if met else 'missed'}"
         rows.append(
             f"| {r.target.name} | `{r.target.path}` | {r.target.what} | {r.rps:,.0f} "
-            f"| {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.rps / floor:.2f} | {r.requests:,} "
+            f"| {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.rps / floor:.2f} | {goal} | {r.requests:,} "
             f"| {r.errors or 'none'} |"
         )
     return "\n".join(rows)
+
+
+def goals_summary(results: list[Result]) -> str:
+    floor = results[0].rps
+    met = [r.target.name for r in results if goal_met(r, floor) is True]
+    missed = [r.target.name for r in results if goal_met(r, floor) is False]
+    if not met and not missed:
+        return ""
+    return (
+        f"Goal (ratio to floor at or above the goal column's value): met by "
+        f"{', '.join(met) or 'none'}; missed by {', '.join(missed) or 'none'}."
+    )
 
 
 def cpu_model() -> str:
@@ -365,8 +622,23 @@ def wrk_version(wrk: str) -> str:
     return first[0].split(" Copyright")[0].strip() if first else "unknown"
 
 
-def report(results: list[Result], opts: Options, wrk: str, load: float) -> str:
+def report(
+    results: list[Result],
+    opts: Options,
+    wrk: str,
+    load: float,
+    build: SiteBuild,
+    facts: dict[str, object],
+) -> str:
     wrk_cmd = f"wrk {' '.join(opts.wrk_args(opts.seconds, latency=True))} URL"
+    demo = f"`esep demo --scale {build.scale}` took {duration(build.demo_seconds)}"
+    if build.reused:
+        where = f"kept with `--reuse-site`, built {build.built_at} UTC by an earlier run ({demo})"
+    elif opts.reuse_site:
+        where = f"kept with `--reuse-site`, built by this run ({demo})"
+    else:
+        where = f"in a temporary directory, built by this run ({demo})"
+    counts = ", ".join(f"{facts[key]:,} {key}" for key in ("units", "people", "mandates"))
     return "\n".join(
         [
             f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench` "
@@ -374,7 +646,8 @@ def report(results: list[Result], opts: Options, wrk: str, load: float) -> str:
             "",
             table(results),
             "",
-            "Ratio to floor = requests/s of the target ÷ requests/s of the floor.",
+            "Ratio to floor = requests/s of the target ÷ requests/s of the floor. "
+            + goals_summary(results),
             "",
             f"- Machine: {os.cpu_count()} cores (nproc), {cpu_model()}; "
             f"Python {platform.python_version()}, Django {version('Django')}, "
@@ -384,10 +657,12 @@ def report(results: list[Result], opts: Options, wrk: str, load: float) -> str:
             f"(`-d{opts.warmup}s`, same threads and connections) on each URL; wrk and gunicorn "
             f"share the same cores.",
             f"- Server: gunicorn, {opts.workers} sync workers (one per core), no access log, "
-            f"on {HOST}; a fresh gunicorn for the floor and one for esep's targets.",
+            f"on {HOST}; a fresh gunicorn for the floor, one for esep's targets with the page "
+            f"cache on (its default, ESEP_PAGE_CACHE_SECONDS=600) and one for the `(no cache)` "
+            f"targets with ESEP_PAGE_CACHE_SECONDS=0.",
             "- Site: ESEP_DEBUG=0 (production settings: whitenoise manifest storage, secure "
             "cookies), ESEP_SSL_REDIRECT=0 and ESEP_HSTS_SECONDS=0 since the bench speaks plain "
-            "HTTP; SQLite (WAL) in a temporary directory with `esep demo` data.",
+            f"HTTP; SQLite (WAL) {where}: {counts}.",
         ]
     )
 
@@ -420,16 +695,19 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     tmp = Path(tempfile.mkdtemp(prefix="esep-bench-"))
+    site = opts.reuse_site or tmp / "site"
     try:
-        env = bench_env(tmp)
-        prepare_site(env)
-        results = measure(opts, env, tmp, wrk)
+        env = bench_env(site)
+        build = prepare_site(env, site, opts.scale, reuse=opts.reuse_site is not None)
+        facts = site_facts(env)
+        targets = [target.resolve(facts) for target in TARGETS]
+        results = measure(targets, opts, env, tmp, wrk)
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    body = report(results, opts, wrk, load)
+    body = report(results, opts, wrk, load, build, facts)
     print()
     print(body)
     if opts.write_readme:

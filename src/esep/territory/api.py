@@ -237,6 +237,7 @@ def get_mandate(request: HttpRequest, mandate_id: int = Path(..., ge=1, le=MAX_I
     description="Persons, organizations (bodies and parties), posts, memberships (mandates) "
     "and areas (units), in Popolo's names. `under` limits it to a unit and what lies below.",
 )
+@decorate_view(public_page)
 def popolo(request: HttpRequest, under: int | None = ID) -> dict[str, Any]:
     unit = get_object_or_404(Unit, pk=under) if under else None
     return popolo_export(unit)

@@ -15,6 +15,7 @@ import os
 import platform
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -223,6 +224,12 @@ class Options:
     write_readme: bool
     scale: str
     reuse_site: Path | None
+    args: tuple[str, ...]  # as given on the command line, for the results
+
+    def command(self) -> str:
+        if not self.args:
+            return "`make bench` (`.venv/bin/python bench/run.py`)"
+        return f"`.venv/bin/python bench/run.py {shlex.join(self.args)}`"
 
     def wrk_args(self, seconds: int, latency: bool) -> list[str]:
         args = [f"-t{self.threads}", f"-c{self.connections}", f"-d{seconds}s"]
@@ -278,6 +285,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         write_readme=not ns.no_readme,
         scale=ns.scale,
         reuse_site=ns.reuse_site.resolve() if ns.reuse_site else None,
+        args=tuple(sys.argv[1:] if argv is None else argv),
     )
 
 
@@ -641,8 +649,7 @@ def report(
     counts = ", ".join(f"{facts[key]:,} {key}" for key in ("units", "people", "mandates"))
     return "\n".join(
         [
-            f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench` "
-            f"(`.venv/bin/python bench/run.py`).",
+            f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with {opts.command()}.",
             "",
             table(results),
             "",

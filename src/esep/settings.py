@@ -76,11 +76,12 @@ DEMO = env_bool("ESEP_DEMO", False)
 # Public pages are cached per process for anonymous visitors until the data changes (see
 # esep/core/cache.py); this bounds how long an unused copy is kept. 0 turns the cache off.
 ESEP_PAGE_CACHE_SECONDS = env_int("ESEP_PAGE_CACHE_SECONDS", 600)
+ESEP_PAGE_CACHE_MAX_BYTES = env_int("ESEP_PAGE_CACHE_MAX_BYTES", 2_000_000, minimum=1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "esep-pages",
-        "OPTIONS": {"MAX_ENTRIES": env_int("ESEP_PAGE_CACHE_ENTRIES", 2000, minimum=1)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("ESEP_PAGE_CACHE_ENTRIES", 1000, minimum=1)},
     }
 }
 

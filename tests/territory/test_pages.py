@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from esep.territory import actions
 from esep.territory.geo import load_boundaries
 from esep.territory.powers import load_powers
+from esep.territory.queries import search
 from tests.conftest import SYSTEM
 from tests.territory.conftest import make_person, make_unit
 
@@ -198,3 +199,50 @@ def test_signed_in_visitors_are_not_served_from_the_cache(client, registry, bob)
     client.get(url)
     client.force_login(bob)
     assert queries(client, url) > 1
+
+
+def test_parameters_a_page_does_not_read_do_not_make_new_copies(client, registry):
+    assert queries(client, "/en/units/?measure=population") > 1
+    assert queries(client, "/en/units/?measure=population&junk=1") == 1
+    assert queries(client, "/api/v1/units?limit=5&junk=2") > 1
+    assert queries(client, "/api/v1/units?limit=5&junk=3") == 1
+
+
+def test_answers_that_set_cookies_are_not_stored(rf, registry):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from esep.core.cache import public_page
+
+    calls = []
+
+    @public_page
+    def with_token(request):
+        calls.append(1)
+        return HttpResponse(get_token(request))
+
+    @public_page
+    def with_message(request):
+        calls.append(1)
+        request._messages.add(20, "hello")
+        return HttpResponse("ok")
+
+    for view in (with_token, with_message):
+        for _ in range(2):
+            request = rf.get("/en/x/")
+            request.user, request.session = AnonymousUser(), SessionStore()
+            request._messages = FallbackStorage(request)
+            view(request)
+    assert len(calls) == 4  # every request rendered: nothing was stored
+
+
+def test_search_lists_units_in_force_first(client, registry):
+    actions.end_unit(SYSTEM, registry.kendala, date=D(2024, 1, 1))
+    units, _people = search("Kendala")
+    assert units[0] == registry.kendala  # the only match, ended
+    units, _people = search("a", limit=1000)
+    ended = [i for i, unit in enumerate(units) if unit.valid_until is not None]
+    assert ended == [len(units) - 1]  # after every unit in force

@@ -409,3 +409,78 @@ def test_real_history_of_the_top_level(regions):
     assert abai.valid_from == D(2022, 6, 8)
     assert UnitChange.objects.get(unit=abai).other == regions["KZ-63"]
     assert ledger.verify().ok
+
+
+JAN = D(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"start": D(9998, 6, 1)}, "start", "start_out_of_range"),
+        ({"start": D(1900, 1, 1)}, "start", "start_out_of_range"),
+        ({"start": JAN, "end": D(2099, 1, 1), "end_reason": "resigned"}, "end", "end_in_future"),
+        ({"start": JAN, "end": D(2026, 2, 1), "end_reason": "banana"}, "end_reason", "end_reason"),
+        ({"start": JAN, "end_reason": "resigned"}, "end_reason", "end_reason"),
+    ],
+)  # fmt: skip
+def test_mandate_dates_and_reasons_are_checked(registry, changes, field, code):
+    fields = dict(
+        person=registry.people.deputy2, post=registry.posts.talgar_deputy_akim, basis="appointed"
+    )
+    error = refused(code, actions.record_mandate, SYSTEM, **fields, **changes)
+    assert field in error.error_dict
+
+
+def test_ending_in_the_future_is_refused(registry):
+    mandate = Mandate.objects.get(post=registry.posts.chair)
+    refused(
+        "end_in_future", actions.end_mandate, SYSTEM, mandate, end=D(2099, 1, 1), reason="resigned"
+    )
+
+
+def test_ending_a_unit_ends_its_mandates_and_closes_it_to_new_ones(registry):
+    actions.end_unit(SYSTEM, registry.kendala, date=D(2024, 1, 1))
+    actions.end_unit(SYSTEM, registry.belbulak, date=D(2024, 1, 1), merged_into=registry.talgar)
+    rural = Mandate.objects.get(pk=registry.rural_mandate.pk)
+    assert (rural.end, rural.end_reason) == (D(2024, 1, 1), "unit_changed")
+    refused(
+        "unit_not_in_force", actions.record_mandate, SYSTEM, person=registry.people.deputy2,
+        post=registry.posts.belbulak_akim, basis="elected_direct", start=D(2025, 1, 1),
+    )  # fmt: skip
+    refused(
+        "parent_not_in_force",
+        actions.move_unit,
+        SYSTEM,
+        registry.talgar,
+        parent=registry.belbulak,
+        date=D(2025, 1, 1),
+    )
+    refused(
+        "unit_not_in_force",
+        actions.split_unit,
+        SYSTEM,
+        registry.belbulak,
+        date=D(2025, 1, 1),
+        new_units=[],
+    )
+
+
+def test_bad_population_and_rename_dates_get_clear_errors(registry):
+    before = counts()
+    with pytest.raises(ValidationError):
+        actions.record_population(SYSTEM, registry.talgar, year=1800, population=5)
+    assert counts() == before
+    abai = registry.regions["KZ-10"]
+    actions.record_unit_change(SYSTEM, abai, kind="split", date=D(2022, 6, 8), starts_unit=True)
+    refused(
+        "rename_too_early",
+        actions.rename_unit,
+        SYSTEM,
+        Unit.objects.get(pk=abai.pk),
+        name_kk="a",
+        name_ru="a",
+        name_en="a",
+        date=D(2020, 1, 1),
+    )
+    refused("body_exists", actions.create_body, SYSTEM, unit=registry.talgar, kind="akimat")

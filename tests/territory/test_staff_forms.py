@@ -139,3 +139,15 @@ def test_ending_is_refused_to_others(client, registry, farida, gulnar):
         )
     chair.refresh_from_db()
     assert chair.end is None
+
+
+def test_a_date_far_ahead_is_a_field_error_not_a_failure(client, registry, farida):
+    client.force_login(farida)
+    before = state()
+    response = client.post(
+        f"/en/posts/{registry.posts.belbulak_akim.pk}/record/",
+        {**NEW_PERSON, "start": "9998-06-01", "basis": "elected_direct", "replaces_current": "on"},
+    )
+    assert response.status_code == 200
+    assert 'href="#id_start"' in response.content.decode()
+    assert state() == before

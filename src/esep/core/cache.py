@@ -5,8 +5,9 @@ rendered once and kept until the data changes. Every write in esep is an action,
 action increments the DataVersion counter in its own transaction, so the counter is the version
 of everything a page can show: the cache key carries it and a write makes every older copy
 unreachable. One single-row query per hit.
-Signed-in staff, visitors with a session or flash messages, and answers that set cookies are
-never served from or stored in the cache."""
+Signed-in staff and visitors with a session or flash messages are never served from the cache;
+answers that set a cookie (or would, through middleware), and answers over the size limit, are
+never stored."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from .models import DataVersion
 
@@ -37,34 +39,61 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, version: int) -> str:
-    address = f"{request.get_full_path()}|{request.headers.get('HX-Request', '')}"
-    return f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Only an answer every anonymous visitor may share: a 200 that sets no cookie now and
+    makes no middleware set one later (CSRF token, session, flash message), within the size."""
+    messages = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(messages, "added_new", False)
+        and not getattr(session, "modified", False)
+        and len(response.content) <= settings.ESEP_PAGE_CACHE_MAX_BYTES
+    )
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve this view's 200 answers to anonymous visitors from the cache."""
+def _key(request: HttpRequest, version: int, params: tuple[str, ...]) -> str:
+    """The page's address with only the query parameters the view reads (sorted), the HX
+    header, and today's date (pages saying "ending within a year" change at midnight)."""
+    query = sorted((name, value) for name in params for value in request.GET.getlist(name))
+    address = repr((request.path, query, request.headers.get("HX-Request", "")))
+    day = timezone.localdate().isoformat()
+    return f"page:{version}:{day}:{hashlib.sha256(address.encode()).hexdigest()}"
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        key = _key(request, data_version())
-        cached = cache.get(key)
-        if cached is not None:
-            content, headers = cached
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
+
+def public_page(
+    view: Callable[..., HttpResponse] | None = None, *, params: tuple[str, ...] = ()
+) -> Any:
+    """Serve this view's answers to anonymous visitors from the cache. `params` names every
+    query parameter the view reads: others do not change the answer, so they are left out of
+    the key and cannot fill the cache with copies."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            key = _key(request, data_version(), params)
+            cached = cache.get(key)
+            if cached is not None:
+                content, headers = cached
+                response = HttpResponse(content)
+                for name, value in headers.items():
+                    response[name] = value
+                return response
+            response = view(request, *args, **kwargs)
+            if _storable(request, response):
+                headers = {
+                    name: response[name]
+                    for name in ("Content-Type", "Vary")
+                    if response.has_header(name)
+                }
+                cache.set(key, (response.content, headers), settings.ESEP_PAGE_CACHE_SECONDS)
             return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            headers = {
-                name: response[name]
-                for name in ("Content-Type", "Vary")
-                if response.has_header(name)
-            }
-            cache.set(key, (response.content, headers), settings.ESEP_PAGE_CACHE_SECONDS)
-        return response
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

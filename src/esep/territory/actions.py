@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from esep.core import ledger
@@ -24,6 +25,7 @@ from esep.core.models import LedgerEntry
 
 from .models import (
     Body,
+    BodyKind,
     Boundary,
     FormerName,
     Mandate,
@@ -40,9 +42,11 @@ from .models import (
     UnitChangeKind,
     UnitPopulation,
 )
-from .models.mandates import ELECTED, POST_KINDS_OF_BODY
+from .models.mandates import ELECTED, POST_KINDS_OF_BODY, allowed_bases
 from .models.units import CHILD_KINDS
 from .search import search_key
+
+EARLIEST = dt.date(1991, 1, 1)  # the registry records mandates of independent Kazakhstan
 
 
 def _refusal(field: str, message: str, code: str) -> ValidationError:
@@ -191,6 +195,10 @@ def rename_unit(
     """Give a unit new names from `date`; the old ones stay as former names (and in search)."""
     with action("rename_unit", actor, "territory.change_unit", unit) as act:
         previous = FormerName.objects.filter(unit=unit).order_by("-valid_until").first()
+        if unit.valid_from is not None and date <= unit.valid_from:
+            raise _refusal(
+                "date", _("The new name must come after the unit was created."), "rename_too_early"
+            )
         if previous is not None and date <= previous.valid_until:
             raise _refusal(
                 "date",
@@ -277,6 +285,12 @@ def move_unit(
 ) -> Unit:
     """Put a unit (with everything below it) under another parent."""
     with action("move_unit", actor, "territory.change_unit", unit) as act:
+        if parent.valid_until is not None:
+            raise _refusal(
+                "parent",
+                _("%(unit)s is no longer in force.") % {"unit": parent.name},
+                "parent_not_in_force",
+            )
         if unit.covers(parent):
             raise _refusal(
                 "parent",
@@ -313,6 +327,12 @@ def split_unit(
     """Create units from part of `source` on `date` (2022: Abai from East Kazakhstan). `source`
     continues with a smaller territory; each new unit records where it came from."""
     with action("split_unit", actor, "territory.change_unit", source) as act:
+        if source.valid_until is not None:
+            raise _refusal(
+                "source",
+                _("%(unit)s is no longer in force.") % {"unit": source.name},
+                "unit_not_in_force",
+            )
         created = []
         for fields in new_units:
             fields = {"parent": source.parent, **fields, "valid_from": date, "publish": True}
@@ -355,6 +375,8 @@ def end_unit(
             raise _refusal(
                 "merged_into", _("Choose another unit that is in force."), "merge_target_invalid"
             )
+        for mandate in Mandate.objects.filter(post__body__unit=unit, end__isnull=True):
+            _close(mandate, max(date, mandate.start), MandateEndReason.UNIT_CHANGED)
         unit.valid_until = date
         unit.save(update_fields=["valid_until"])
         UnitChange.objects.create(
@@ -373,10 +395,12 @@ def record_population(
     actor: Actor, unit: Unit, *, year: int, population: int, source: str = ""
 ) -> UnitPopulation:
     with action("record_population", actor, "territory.change_unit", unit) as act:
-        row, _created = UnitPopulation.objects.update_or_create(
-            unit=unit, year=year, defaults={"population": population, "source": source}
+        row = UnitPopulation.objects.filter(unit=unit, year=year).first() or UnitPopulation(
+            unit=unit, year=year
         )
+        row.population, row.source = population, source
         row.full_clean()
+        row.save()
         if unit.population_year is None or year >= unit.population_year:
             unit.population, unit.population_year = population, year
             unit.save(update_fields=["population", "population_year"])
@@ -407,6 +431,10 @@ def set_boundary(
 
 def create_body(actor: Actor, *, unit: Unit, kind: str) -> Body:
     with action("create_body", actor, "territory.create_body", unit) as act:
+        if kind not in BodyKind.values:
+            raise _refusal("kind", _("Choose a kind of body."), "body_kind")
+        if Body.objects.filter(unit=unit, kind=kind).exists():
+            raise _refusal("kind", _("This unit already has this body."), "body_exists")
         body = Body.objects.create(unit=unit, kind=kind)
         act.record(body, unit=unit.pk, kind=kind)
     return body
@@ -547,14 +575,34 @@ def record_mandate(
     with action("record_mandate", actor, "territory.record_mandate", scope) as act:
         Post.objects.select_for_update().filter(pk=post.pk).first()  # one writer per post
         errors: dict[str, ValidationError] = {}
+        unit = post.body.unit
         if basis not in MandateBasis.values:
             errors["basis"] = ValidationError(_("Choose how the post was obtained."), "basis")
-        if end is not None and end < start:
+        elif basis not in allowed_bases(post.kind, unit.kind):
+            errors["basis"] = ValidationError(
+                _("This post cannot be obtained this way."), "basis_not_for_post"
+            )
+        if not EARLIEST <= start <= timezone.localdate():  # recorded once in force
+            errors["start"] = ValidationError(
+                _("The start must lie between 1991 and today."), "start_out_of_range"
+            )
+        elif unit.valid_until is not None and start >= unit.valid_until:
+            errors["start"] = ValidationError(
+                _("%(unit)s was no longer in force then.") % {"unit": unit.name},
+                "unit_not_in_force",
+            )
+        if end is not None and end > timezone.localdate():
+            errors["end"] = ValidationError(_("The end cannot be in the future."), "end_in_future")
+        elif end is not None and end < start:
             errors["end"] = ValidationError(
                 _("The end cannot be before the start."), "end_before_start"
             )
-        if end is not None and not end_reason:
-            errors["end_reason"] = ValidationError(_("Say why the mandate ended."), "end_reason")
+        if (end is None) != (not end_reason) or (
+            end_reason and end_reason not in MandateEndReason.values
+        ):
+            errors["end_reason"] = ValidationError(
+                _("Give the reason for the end, together with the end date."), "end_reason"
+            )
         if basis not in (MandateBasis.APPOINTED, MandateBasis.ACTING) and (
             appointed_by or appointed_by_note
         ):
@@ -576,7 +624,7 @@ def record_mandate(
                     _("%(person)s holds this post since %(start)s. End that mandate first.")
                     % {
                         "person": current.person.name,
-                        "start": current.start.strftime("%d.%m.%Y"),
+                        "start": date_format(current.start, "SHORT_DATE_FORMAT"),
                     },
                     "post_has_holder",
                 )
@@ -651,6 +699,8 @@ def end_mandate(actor: Actor, mandate: Mandate, *, end: dt.date, reason: str) ->
             raise _refusal("end", _("This mandate has already ended."), "mandate_already_ended")
         if end < mandate.start:
             raise _refusal("end", _("The end cannot be before the start."), "end_before_start")
+        if end > timezone.localdate():
+            raise _refusal("end", _("The end cannot be in the future."), "end_in_future")
         if reason not in MandateEndReason.values:
             raise _refusal("reason", _("Say why the mandate ended."), "end_reason")
         _close(mandate, end, reason)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import override
 from ninja import Field, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
@@ -15,6 +16,7 @@ from esep.api.pagination import MAX_ID, Paged
 from esep.core.cache import public_page
 
 from . import queries
+from .labels import post_label
 from .models import (
     Body,
     BodyKind,
@@ -63,7 +65,12 @@ class PostOut(Schema):
     unit_id: int = Field(alias="body.unit_id")
     kind: str
     number: int
-    label_en: str = ""
+    label_en: str
+
+    @staticmethod
+    def resolve_label_en(post: Post) -> str:
+        with override("en"):
+            return post_label(post)
 
 
 class PersonOut(Schema):
@@ -110,7 +117,11 @@ def _search(qs: QuerySet, q: str | None) -> QuerySet:
 
 
 @router.get("/units", response=list[UnitOut], summary="List units")
-@decorate_view(public_page)
+@decorate_view(
+    public_page(
+        params=("kind", "parent", "under", "in_force", "iso_code", "kato", "q", "limit", "offset")
+    )
+)
 @paginate(Paged)
 def list_units(
     request: HttpRequest,
@@ -142,7 +153,7 @@ def get_unit(request: HttpRequest, unit_id: int = Path(..., ge=1, le=MAX_ID)) ->
 
 
 @router.get("/bodies", response=list[BodyOut], summary="List bodies")
-@decorate_view(public_page)
+@decorate_view(public_page(params=("unit", "under", "kind", "limit", "offset")))
 @paginate(Paged)
 def list_bodies(
     request: HttpRequest,
@@ -159,7 +170,7 @@ def list_bodies(
 
 
 @router.get("/posts", response=list[PostOut], summary="List posts")
-@decorate_view(public_page)
+@decorate_view(public_page(params=("body", "unit", "under", "kind", "limit", "offset")))
 @paginate(Paged)
 def list_posts(
     request: HttpRequest,
@@ -168,7 +179,7 @@ def list_posts(
     under: int | None = ID,
     kind: PostKind | None = None,
 ) -> Any:
-    qs = _under(Post.objects.select_related("body").order_by("id"), "body__unit__path", under)
+    qs = _under(Post.objects.select_related("body__unit").order_by("id"), "body__unit__path", under)
     if body:
         qs = qs.filter(body_id=body)
     if unit:
@@ -179,7 +190,7 @@ def list_posts(
 
 
 @router.get("/people", response=list[PersonOut], summary="List people")
-@decorate_view(public_page)
+@decorate_view(public_page(params=("q", "limit", "offset")))
 @paginate(Paged)
 def list_people(
     request: HttpRequest,
@@ -194,7 +205,22 @@ def get_person(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)
 
 
 @router.get("/mandates", response=list[MandateOut], summary="List mandates")
-@decorate_view(public_page)
+@decorate_view(
+    public_page(
+        params=(
+            "person",
+            "post",
+            "unit",
+            "under",
+            "basis",
+            "post_kind",
+            "current",
+            "party",
+            "limit",
+            "offset",
+        )
+    )
+)
 @paginate(Paged)
 def list_mandates(
     request: HttpRequest,
@@ -237,7 +263,7 @@ def get_mandate(request: HttpRequest, mandate_id: int = Path(..., ge=1, le=MAX_I
     description="Persons, organizations (bodies and parties), posts, memberships (mandates) "
     "and areas (units), in Popolo's names. `under` limits it to a unit and what lies below.",
 )
-@decorate_view(public_page)
+@decorate_view(public_page(params=("under",)))
 def popolo(request: HttpRequest, under: int | None = ID) -> dict[str, Any]:
     unit = get_object_or_404(Unit, pk=under) if under else None
     return popolo_export(unit)

@@ -97,5 +97,9 @@ class RecordMandateForm(forms.Form):
 
 
 class EndMandateForm(forms.Form):
-    end = forms.DateField(label=_("Last day in office"), widget=DATE_WIDGET)
+    end = forms.DateField(
+        label=_("End"),
+        widget=DATE_WIDGET,
+        help_text=_("The day the mandate ended; a successor may start on the same day."),
+    )
     reason = forms.ChoiceField(label=_("Reason"), choices=MandateEndReason.choices)

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
 from .models import (
@@ -249,7 +249,7 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> tuple[list[Unit], list[Pers
     found_units = list(
         _matching(Unit.objects.all(), words)
         .select_related("parent")
-        .order_by("valid_until", "depth", "name_en")[:limit]
+        .order_by(F("valid_until").asc(nulls_first=True), "depth", "name_en")[:limit]
     )
     found_people = list(
         _matching(Person.objects.filter(published_at__isnull=False), words).order_by(

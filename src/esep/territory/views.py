@@ -55,7 +55,7 @@ def _bins(values: list[float | None]) -> tuple[list[str], list[tuple[str, float,
 
 
 @require_safe
-@public_page
+@public_page(params=("measure",))
 def national(request: HttpRequest) -> HttpResponse:
     measure = request.GET.get("measure", "direct_share")
     if measure not in queries.MEASURES:
@@ -132,7 +132,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(params=("q",))
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     found_units: list[Unit] = []
@@ -167,7 +167,7 @@ TERMS_WINDOWS = (90, 180, 365, 730)
 
 
 @require_safe
-@public_page
+@public_page(params=("within",))
 def terms_ending(request: HttpRequest) -> HttpResponse:
     try:
         within = int(request.GET.get("within", 180))
@@ -281,6 +281,17 @@ def end_mandate(request: HttpRequest, mandate_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- CSV exports
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
+    injection); numbers and dates are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -292,7 +303,7 @@ def _csv_response(name: str, header: list[str], rows: Iterator[list[Any]]) -> St
     def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(header)  # BOM: spreadsheets then read UTF-8
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="esep-{name}.csv"'

@@ -154,6 +154,29 @@ class MandateBasis(models.TextChoices):
 
 
 ELECTED = (MandateBasis.ELECTED_DIRECT, MandateBasis.ELECTED_INDIRECT)
+APPOINTED = (MandateBasis.APPOINTED, MandateBasis.ACTING)
+
+
+def allowed_bases(post_kind: str, unit_kind: str) -> tuple[str, ...]:
+    """How a post of this kind in a unit of this kind can be obtained in Kazakhstan's law:
+    oblast and republican-city akims and akims of districts in a city are appointed; akims of
+    districts and regional cities are appointed or (since 2021) elected directly; akims of the
+    fourth level were appointed, elected by maslikhat deputies (2013) and directly (2021);
+    deputies are elected; the maslikhat chair is elected by the deputies; commission members are
+    elected by the maslikhat or appointed. Anyone may be acting while a post is vacant."""
+    if post_kind == PostKind.AKIM:
+        if unit_kind in ("oblast", "republican_city", "city_district", "republic"):
+            return APPOINTED
+        if unit_kind in ("district", "regional_city"):
+            return (*APPOINTED, MandateBasis.ELECTED_DIRECT)
+        return (*APPOINTED, *ELECTED)
+    if post_kind == PostKind.DEPUTY_AKIM:
+        return APPOINTED
+    if post_kind == PostKind.MASLIKHAT_CHAIR:
+        return (MandateBasis.ELECTED_INDIRECT, MandateBasis.ACTING)
+    if post_kind in (PostKind.DISTRICT_DEPUTY, PostKind.LIST_DEPUTY):
+        return (MandateBasis.ELECTED_DIRECT,)
+    return (MandateBasis.ELECTED_INDIRECT, *APPOINTED)
 
 
 class MandateEndReason(models.TextChoices):
@@ -227,6 +250,10 @@ class Mandate(models.Model):
             ),
             models.CheckConstraint(
                 name="mandate_basis_known", condition=Q(basis__in=MandateBasis.values)
+            ),
+            models.CheckConstraint(
+                name="mandate_end_reason_known",
+                condition=Q(end_reason="") | Q(end_reason__in=MandateEndReason.values),
             ),
             models.CheckConstraint(
                 name="mandate_end_reason_with_end",

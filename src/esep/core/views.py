@@ -15,21 +15,25 @@ from esep.api.errors import error_body
 from esep.territory.queries import top_level_units
 
 from . import queries
+from .cache import public_page
 
 LEDGER_PAGE_SIZE = 50
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"units": top_level_units()})
 
 
 @require_safe
+@public_page
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html")
 
 
 @require_safe
+@public_page(params=("page",))
 def ledger(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.ledger_entries(), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
     # htmx asks for the table alone, except when it restores history (it needs the page).

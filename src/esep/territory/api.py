@@ -29,7 +29,6 @@ from .models import (
     UnitKind,
 )
 from .popolo import popolo_export
-from .search import fold
 
 router = Router(tags=["registry"])
 ID = Query(None, ge=1, le=MAX_ID)
@@ -110,12 +109,6 @@ def _under(qs: QuerySet, field: str, unit_id: int | None) -> QuerySet:
     return qs.filter(**{f"{field}__startswith": unit.path})
 
 
-def _search(qs: QuerySet, q: str | None) -> QuerySet:
-    for word in fold(q or "").split()[:6]:
-        qs = qs.filter(search_key__contains=word)
-    return qs
-
-
 @router.get("/units", response=list[UnitOut], summary="List units")
 @decorate_view(
     public_page(
@@ -133,7 +126,7 @@ def list_units(
     kato: str | None = Query(None, max_length=9),
     q: str | None = Query(None, max_length=200, description="Name in any language or spelling"),
 ) -> Any:
-    qs = _search(_under(queries.units(), "path", under), q)
+    qs = queries.matching(_under(queries.units(), "path", under), q)
     if kind:
         qs = qs.filter(kind=kind)
     if parent:
@@ -196,7 +189,7 @@ def list_people(
     request: HttpRequest,
     q: str | None = Query(None, max_length=200, description="Name in Cyrillic or Latin letters"),
 ) -> Any:
-    return _search(Person.objects.filter(published_at__isnull=False).order_by("id"), q)
+    return queries.matching(Person.objects.filter(published_at__isnull=False).order_by("id"), q)
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")

@@ -234,8 +234,14 @@ def post_page(post_id: int) -> tuple[Post, list[Mandate], list[Unit]] | None:
 SEARCH_LIMIT = 20
 
 
-def _matching(qs: QuerySet, words: list[str]) -> QuerySet:
-    for word in words:
+def query_words(query: str | None) -> list[str]:
+    """The folded words of a search (at most six)."""
+    return fold(query or "").split()[:6]
+
+
+def matching(qs: QuerySet, query: str | None) -> QuerySet:
+    """Rows of `qs` (units or people) whose search key contains every word of `query`."""
+    for word in query_words(query):
         qs = qs.filter(search_key__contains=word)
     return qs
 
@@ -243,16 +249,15 @@ def _matching(qs: QuerySet, words: list[str]) -> QuerySet:
 def search(query: str, limit: int = SEARCH_LIMIT) -> tuple[list[Unit], list[Person]]:
     """Units and people whose names, in any language or spelling, contain every word of the
     query. Two queries."""
-    words = fold(query).split()[:6]
-    if not words:
+    if not query_words(query):
         return [], []
     found_units = list(
-        _matching(Unit.objects.all(), words)
+        matching(Unit.objects.all(), query)
         .select_related("parent")
         .order_by(F("valid_until").asc(nulls_first=True), "depth", "name_en")[:limit]
     )
     found_people = list(
-        _matching(Person.objects.filter(published_at__isnull=False), words).order_by(
+        matching(Person.objects.filter(published_at__isnull=False), query).order_by(
             "family_name", "given_name", "id"
         )[:limit]
     )

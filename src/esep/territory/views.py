@@ -110,10 +110,6 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "territory/person.html", {"person": person, "history": history})
 
 
-def _post_context(request: HttpRequest, post: Post) -> dict[str, Any]:
-    return {"may_record": bool(registrable_bases(request.user, post))}
-
-
 @require_safe
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     found = queries.post_page(post_id)
@@ -122,7 +118,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     post, history, ancestors = found
     context = {"post": post, "history": history, "ancestors": ancestors}
     if request.user.is_authenticated:
-        context.update(_post_context(request, post))
+        context["may_record"] = bool(registrable_bases(request.user, post))
         context["may_end"] = {
             m.pk
             for m in history

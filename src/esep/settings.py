@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "esep.core",
     "esep.accounts",
     "esep.territory",
+    "esep.finance",
     "esep.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -4,16 +4,19 @@ from django.urls import include, path
 from esep.accounts.admin import admin_site
 from esep.api.api import api
 from esep.core import views as core_views
+from esep.finance.urls import export_urlpatterns as finance_exports
 from esep.territory.urls import export_urlpatterns
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     *export_urlpatterns,
+    *finance_exports,
 ]
 urlpatterns += i18n_patterns(
     path("", include("esep.core.urls")),
     path("", include("esep.territory.urls")),
+    path("", include("esep.finance.urls")),
     path("accounts/", include("esep.accounts.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=True,

@@ -3,8 +3,6 @@ and the staff forms that record and end mandates."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from esep.core.actions import Actor
 from esep.core.cache import public_page
+from esep.core.downloads import csv_response
 
 from . import actions, queries
 from .forms import EndMandateForm, RecordMandateForm, SearchForm
@@ -277,35 +276,6 @@ def end_mandate(request: HttpRequest, mandate_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- CSV exports
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
-    injection); numbers and dates are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_response(name: str, header: list[str], rows: Iterator[list[Any]]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)  # BOM: spreadsheets then read UTF-8
-        for row in rows:
-            yield writer.writerow([_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="esep-{name}.csv"'
-    return response
-
-
 @require_safe
 def export_units(request: HttpRequest) -> StreamingHttpResponse:
     header = [
@@ -331,7 +301,7 @@ def export_units(request: HttpRequest) -> StreamingHttpResponse:
          u.valid_until or "", int(u.is_demo), u.source]
         for u in queries.units().iterator(chunk_size=2000)
     )  # fmt: skip
-    return _csv_response("units", header, rows)
+    return csv_response("units", header, rows)
 
 
 @require_safe
@@ -351,7 +321,7 @@ def export_people(request: HttpRequest) -> StreamingHttpResponse:
          int(p.is_demo), p.source]
         for p in Person.objects.filter(published_at__isnull=False).order_by("pk").iterator(2000)
     )  # fmt: skip
-    return _csv_response("people", header, rows)
+    return csv_response("people", header, rows)
 
 
 @require_safe
@@ -384,4 +354,4 @@ def export_mandates(request: HttpRequest) -> StreamingHttpResponse:
          m.start, m.end or "", m.end_reason, m.term_ends or "", int(m.is_demo), m.source]
         for m in queries.published_mandates().order_by("pk").iterator(chunk_size=2000)
     )  # fmt: skip
-    return _csv_response("mandates", header, rows)
+    return csv_response("mandates", header, rows)

@@ -1,0 +1,282 @@
+"""Reading the files budgets arrive in: CSV (UTF-8, comma or semicolon), XLSX (first sheet),
+and Fiscal Data Packages (`datapackage.json` with its CSV, alone or in a ZIP). Each gives a
+`Table`: a header and rows of text cells, every cell with the line and column it came from, so
+a problem can be reported as file:line:column."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+MAX_PROBLEMS = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; nothing was written. `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+        self.warnings = warnings or []
+
+
+@dataclass
+class Problems:
+    """Collects problems up to `MAX_PROBLEMS`, counting the rest."""
+
+    file: str
+    items: list[Problem] = field(default_factory=list)
+    more: int = 0
+
+    def add(self, line: int, column: int, message: str) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(Problem(self.file, line, column, message))
+        else:
+            self.more += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def refuse(self, warnings: list[Problem] | None = None) -> ImportRefused:
+        items = list(self.items)
+        if self.more:
+            items.append(
+                Problem(self.file, 0, 0, _("… and %(n)d more problems.") % {"n": self.more})
+            )
+        return ImportRefused(items, warnings)
+
+
+@dataclass
+class Table:
+    """A header (lower-cased names) and the rows below it, read as they are iterated."""
+
+    file: str
+    header: list[str]
+    source: Iterator[list[str]] | list[list[str]]
+    reader: Any = None  # a csv reader, whose line_num numbers rows spanning several lines
+    factor: Decimal | None = None  # declared by a Fiscal Data Package's amount field
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def numbered(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) of every row that is not blank."""
+        if self.reader is None:
+            for line, row in enumerate(self.source, start=2):
+                if any(row):
+                    yield line, row
+            return
+        reader = self.reader
+        try:
+            for row in reader:
+                if row and any(row):
+                    yield reader.line_num, row
+        except csv.Error as error:
+            problems = Problems(self.file)
+            problems.add(
+                reader.line_num, 1, _("The CSV is malformed: %(error)s") % {"error": error}
+            )
+            raise problems.refuse() from None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def decode(name: str, data: bytes) -> str:
+    """UTF-8 text of `data` (a byte-order mark is dropped); anything else is refused."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _position(data, error.start)
+        problems = Problems(name)
+        problems.add(
+            line,
+            column,
+            _(
+                "The file is not UTF-8 text (byte 0x%(byte)02X cannot be read). Save it as "
+                "“CSV UTF-8” and import it again."
+            )
+            % {"byte": data[error.start]},
+        )
+        raise problems.refuse() from None
+
+
+def read_csv(name: str, data: bytes) -> Table:
+    text = decode(name, data)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        problems = Problems(name)
+        problems.add(1, 1, _("The CSV is malformed: %(error)s") % {"error": error})
+        raise problems.refuse() from None
+    return Table(name, [h.strip().lower() for h in header], reader, reader=reader)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return str(value).strip()
+
+
+def read_xlsx(name: str, data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    problems = Problems(name)
+    try:
+        book = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        problems.add(1, 1, _("The file is not a readable XLSX workbook."))
+        raise problems.refuse() from None
+    sheet = book.worksheets[0]
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row == 1:
+            problems.add(
+                1,
+                merged.min_col,
+                _(
+                    "Header cells %(range)s are merged. Unmerge them so each column has "
+                    "its own name."
+                )
+                % {"range": merged.coord},
+            )
+    if problems:
+        raise problems.refuse()
+    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        return Table(name, [], [])
+    return Table(name, [h.lower() for h in rows[0]], rows[1:])
+
+
+# Fiscal Data Package: the columnType of each field (FDP 1.0) names the column it fills.
+FDP_COLUMN_TYPES = {
+    "administrative-classification:generic:code": "unit",
+    "date:fiscal-year": "year",
+    "direction": "direction",
+    "phase": "phase",
+    "economic-classification:generic:code": "code",
+    "functional-classification:generic:code": "code",
+    "value": "amount_kzt",
+}
+
+
+KNOWN_COLUMNS = {
+    "unit", "year", "direction", "phase", "code", "giver", "receiver", "kind",
+    "amount_kzt", "amount_thousand_kzt", "amount_million_kzt",
+}  # fmt: skip
+
+
+def read_datapackage(name: str, files: dict[str, bytes], resource_name: str) -> Table:
+    """The resource `resource_name` of the package whose descriptor is files["datapackage.json"],
+    with its columns renamed by their FDP columnType and its amounts scaled by `factor`."""
+    problems = Problems(name)
+    try:
+        descriptor = json.loads(decode(name, files["datapackage.json"]))
+        resource = next(r for r in descriptor["resources"] if r.get("name") == resource_name)
+        path = str(PurePosixPath(resource["path"]))
+        fields = resource["schema"]["fields"]
+    except (KeyError, StopIteration, TypeError, json.JSONDecodeError):
+        problems.add(
+            1,
+            1,
+            _("datapackage.json has no resource “%(name)s” with a path and a schema.")
+            % {"name": resource_name},
+        )
+        raise problems.refuse() from None
+    if path not in files:
+        problems.add(1, 1, _("The package has no file %(path)s.") % {"path": path})
+        raise problems.refuse()
+    table = read_csv(f"{name}/{path}", files[path])
+    rename = {}
+    factor = Decimal(1)
+    for spec in fields:
+        column = FDP_COLUMN_TYPES.get(str(spec.get("columnType", "")))
+        name = str(spec.get("name", "")).lower()
+        if column and name not in KNOWN_COLUMNS:
+            rename[name] = column
+        if spec.get("columnType") == "value":
+            if str(spec.get("currency", "KZT")).upper() != "KZT":
+                problems.add(1, 1, _("Amounts must be in tenge (currency KZT)."))
+            factor = Decimal(str(spec.get("factor", 1)))
+    if problems:
+        raise problems.refuse()
+    table.header = [rename.get(h, h) for h in table.header]
+    table.factor = factor
+    table.meta = {
+        "title": str(descriptor.get("title", "")),
+        "url": str((descriptor.get("sources") or [{}])[0].get("path", "")),
+        "document": str(descriptor.get("document", "")),
+    }
+    return table
+
+
+def read_table(name: str, data: bytes, resource: str = "budget-lines") -> Table:
+    """Read a CSV, an XLSX, a datapackage.json (with its files beside it, see
+    `read_package_dir`) or a ZIP holding a Fiscal Data Package."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        return read_xlsx(name, data)
+    if lower.endswith(".zip"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                files = {
+                    str(PurePosixPath(n)): archive.read(n)
+                    for n in archive.namelist()
+                    if not n.endswith("/") and archive.getinfo(n).file_size < 2**31
+                }
+        except zipfile.BadZipFile:
+            problems = Problems(name)
+            problems.add(1, 1, _("The file is not a readable ZIP archive."))
+            raise problems.refuse() from None
+        if "datapackage.json" not in files:
+            problems = Problems(name)
+            problems.add(1, 1, _("The ZIP archive has no datapackage.json."))
+            raise problems.refuse()
+        return read_datapackage(name, files, resource)
+    return read_csv(name, data)
+
+
+def read_path(path: Path, resource: str = "budget-lines") -> tuple[Table, str]:
+    """The table in the file at `path` (a datapackage.json is read with the files beside it),
+    and the SHA-256 of what was read."""
+    if path.name == "datapackage.json":
+        files = {"datapackage.json": path.read_bytes()}
+        for other in path.parent.rglob("*"):
+            if other.is_file() and other != path:
+                files[other.relative_to(path.parent).as_posix()] = other.read_bytes()
+        digest = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()
+        return read_datapackage(path.parent.name or path.name, files, resource), digest
+    data = path.read_bytes()
+    return read_table(path.name, data, resource), hashlib.sha256(data).hexdigest()

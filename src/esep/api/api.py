@@ -8,6 +8,7 @@ from typing import Any
 from ninja import NinjaAPI, Swagger
 
 from esep.core.api import router as core_router
+from esep.finance.api import router as finance_router
 from esep.territory.api import router as territory_router
 
 from . import errors
@@ -44,3 +45,4 @@ api = EsepAPI(
 errors.install(api)
 api.add_router("/", core_router)
 api.add_router("/", territory_router)
+api.add_router("/", finance_router)

@@ -48,6 +48,8 @@ def unit_budget(request: HttpRequest, unit_id: int) -> HttpResponse:
         "tables": tables,
         "charts": figures.for_unit(budget),
         "phase_labels": dict(Phase.choices),
+        "ancestors": [budget.unit],
+        "query": f"?year={budget.year}&phase={budget.phase}",
     }
     return render(request, "finance/unit_budget.html", context)
 
@@ -62,6 +64,7 @@ def national(request: HttpRequest) -> HttpResponse:
         "charts": figures.for_national(page),
         "map": figures.dependence_map(page),
         "phase_labels": dict(Phase.choices),
+        "query": f"?year={page.year}&phase={page.phase}",
     }
     return render(request, "finance/national.html", context)
 

@@ -16,10 +16,13 @@ class UploadForm(forms.Form):
     title = forms.CharField(label=_("Title of the dataset"), max_length=300)
     document = forms.CharField(label=_("Document number"), max_length=300, required=False)
     url = forms.URLField(
-        label=_("Where the document is published"), max_length=1000, required=False
+        label=_("Where the document is published"),
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
     )
 
-    def clean_file(self):
+    def clean_file(self) -> object:
         file = self.cleaned_data["file"]
         name = file.name.lower()
         if not name.endswith((".csv", ".xlsx", ".zip")):

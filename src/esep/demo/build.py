@@ -20,6 +20,7 @@ from esep.territory.models import Body, Boundary, Power, Unit
 from esep.territory.powers import load_powers
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, describe_demo_accounts
+from .budgets import build_budgets
 from .territory import DEFAULT_SEED, build_registry
 
 
@@ -39,9 +40,10 @@ def _demo_user(email: str, full_name: str) -> User:
 def build_demo(
     progress: bool = False, scale: str = "small", seed: int = DEFAULT_SEED
 ) -> Iterator[str]:
-    """Load the real top-level units, create the demo accounts, then invent the registry below
-    the units (`scale` "small" or "national", from `seed`). Safe to run again: what exists is
-    kept. With `progress`, a progress bar follows the units and then each top-level unit."""
+    """Load the real top-level units, create the demo accounts, invent the registry below the
+    units (`scale` "small" or "national", from `seed`), then the budgets 2000–2025 of the
+    units that have budgets (`esep.demo.budgets`). Safe to run again: what exists is kept.
+    With `progress`, a progress bar follows the units, each top-level unit, then the budgets."""
     actor = Actor.cli("demo")
     with Progress(transient=True, disable=not progress) as bar:
         task = bar.add_task("loading units", total=20)
@@ -69,8 +71,21 @@ def build_demo(
             seed=seed,
             step=lambda label, n: bar.update(task, description=label, advance=n),
         )
+        bar.update(task, description="demo budgets", completed=0, total=4)
+        budgets = build_budgets(
+            actor,
+            seed=seed,
+            step=lambda label, n: bar.update(task, description=f"demo budgets: {label}", advance=n),
+        )
     yield f"units created: {created} (already present: {present})"
     yield "demo registry ({scale}, seed {seed}): {counts}".format(
         scale=scale, seed=seed, counts=", ".join(f"{n} {key}" for key, n in registry.items())
     )
+    if budgets["unit_years"]:
+        yield (
+            "demo budgets (seed {seed}): {unit_years} unit-years, {lines} lines, {transfers} "
+            "transfers (written now: {lines_written} lines, {transfers_written} transfers)"
+        ).format(seed=seed, **budgets)
+    else:
+        yield "demo budgets: not generated (budget figures that are not demo data are present)"
     yield from describe_demo_accounts()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -20,16 +20,27 @@ PALETTE = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 NO_DATA = "#d9d9d9"
 
 
+def rounded(value: Decimal | float | int, places: int) -> Decimal:
+    """`value` rounded half up to `places` decimals (never "-0"). Django's `number_format`
+    cuts the digits after `decimal_pos` off, so 46.18 would be shown as 46.1: numbers are
+    rounded here first."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    result = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return result if result else abs(result)
+
+
 def money(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
-    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True) + " ₸"
+    return (
+        number_format(rounded(value, 0), decimal_pos=0, use_l10n=True, force_grouping=True) + " ₸"
+    )
 
 
 def percent(value: float | None) -> str:
     if value is None:
         return "—"
-    return number_format(value * 100, decimal_pos=1, use_l10n=True) + " %"
+    return number_format(rounded(value * 100, 1), decimal_pos=1, use_l10n=True) + " %"
 
 
 def for_unit(budget: UnitBudget) -> dict[str, BarChart | LineChart]:
@@ -113,7 +124,7 @@ def for_national(page: National) -> dict[str, LineChart]:
 
 
 def _num(value: float | None) -> str:
-    return "—" if value is None else number_format(value, decimal_pos=3, use_l10n=True)
+    return "—" if value is None else number_format(rounded(value, 3), decimal_pos=3, use_l10n=True)
 
 
 def dependence_map(page: National) -> dict[str, Any]:

@@ -100,7 +100,12 @@ class UnitResolver:
                 {s.unit.pk: s.unit for s in spans if s.first_year <= year <= s.last_year}.values()
             )
             if not candidates and spans:
-                candidates = list({s.unit.pk: s.unit for s in spans}.values())
+                former = spans[0]
+                return _("“%(ref)s” was the name of %(unit)s until %(year)d.") % {
+                    "ref": reference,
+                    "unit": former.unit.name,
+                    "year": former.last_year,
+                }
         if not candidates:
             return _(
                 "No unit is known as “%(ref)s”. Use its KATO code, ISO code, OCD id or name."

@@ -166,6 +166,8 @@ def _consolidated(sums, transfers, units, populations) -> list[tuple]:
     inside: dict[tuple[int, int], int] = defaultdict(int)
     outside: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     for giver, receiver, year, kind, amount in transfers:
+        if kind == TransferKind.BUDGET_LOAN:
+            continue  # a loan is neither a transfer receipt (category 4) nor group 15 spending
         giver_region = regions.of(giver, year)
         receiver_region = regions.of(receiver, year)
         if giver_region is not None and giver_region == receiver_region:

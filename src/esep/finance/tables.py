@@ -12,7 +12,7 @@ import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -229,7 +229,17 @@ def read_datapackage(name: str, files: dict[str, bytes], resource_name: str) -> 
         if spec.get("columnType") == "value":
             if str(spec.get("currency", "KZT")).upper() != "KZT":
                 problems.add(1, 1, _("Amounts must be in tenge (currency KZT)."))
-            factor = Decimal(str(spec.get("factor", 1)))
+            try:
+                factor = Decimal(str(spec.get("factor", 1)))
+            except InvalidOperation:
+                factor = Decimal(0)
+            if not factor.is_finite() or factor <= 0:
+                problems.add(
+                    1,
+                    1,
+                    _("“%(value)s” is not an amount (digits, with a decimal point).")
+                    % {"value": spec.get("factor")},
+                )
     if problems:
         raise problems.refuse()
     table.header = [rename.get(h, h) for h in table.header]

@@ -9,7 +9,8 @@ from esep.demo.territory import DEFAULT_SEED, SCALES
 class Command(BaseCommand):
     help = (
         "Load Kazakhstan's 20 top-level units, create labelled demo accounts and invent the "
-        "registry below the units (districts, villages, people, mandates)."
+        "registry below the units (districts, villages, people, mandates) and their budgets "
+        "2000–2025 with the transfers between them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -269,14 +269,14 @@ def test_unknown_code_is_refused(units):
         )
     )
     assert only_problem(refused) == (
-        "bad.csv:3:5: “9 99” is not a revenue code of the budget classification."
+        "bad.csv:3:5: “9 99” is not a budget classification code for revenue."
     )
 
 
 def test_expenditure_code_as_revenue_is_refused(units):
     refused = refuse(csv_bytes([["195200000", 2024, "revenue", "executed", "04 2", "1"]]))
     assert only_problem(refused) == (
-        "bad.csv:2:5: “04 2” is not a revenue code of the budget classification."
+        "bad.csv:2:5: “04 2” is not a budget classification code for revenue."
     )
 
 

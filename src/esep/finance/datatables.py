@@ -216,7 +216,7 @@ def national_tables(page: National) -> dict[str, DataTable]:
             ],
             [
                 _("Year"),
-                _("Regions"),
+                _("Regions compared"),
                 _("Gini"),
                 _("Gini (OECD)"),
                 _("Theil T"),
@@ -232,7 +232,7 @@ def national_tables(page: National) -> dict[str, DataTable]:
             [
                 [
                     year,
-                    u.n if u else 0,
+                    page.compared.get(year, 0),
                     *(
                         (
                             u.gini,

@@ -280,7 +280,7 @@ def parse_budget(table: Table) -> ParsedBudget:
             problems.add(
                 line,
                 i_code + 1,
-                _("“%(code)s” is not a %(direction)s code of the budget classification.")
+                _("“%(code)s” is not a budget classification code for %(direction)s.")
                 % {"code": row[i_code], "direction": Direction(direction).label.lower()},
             )
         amount = parse_amount(row[i_amount], scale)

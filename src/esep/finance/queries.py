@@ -69,6 +69,7 @@ class UnitBudget:
     trend: list[YearRow]
     peers: list[YearRow]
     sources: list[Dataset]
+    ancestors: list[Unit] = field(default_factory=list)
 
     @property
     def peer_rank(self) -> int | None:
@@ -128,7 +129,8 @@ def _with_indicators(rows: list[UnitYear]) -> list[YearRow]:
 
 
 def unit_budget(unit_id: int, year: int | None, phase: str | None) -> UnitBudget | None:
-    """Seven queries: unit, its unit-years, classification, lines, transfers, peers, sources."""
+    """Eight queries: unit, its unit-years, classification, lines, transfers, peers, sources,
+    ancestors."""
     unit = Unit.objects.filter(pk=unit_id, published_at__isnull=False).first()
     if unit is None:
         return None
@@ -194,6 +196,7 @@ def unit_budget(unit_id: int, year: int | None, phase: str | None) -> UnitBudget
         trend=trend,
         peers=peers,
         sources=sources,
+        ancestors=list(Unit.objects.filter(pk__in=unit.ancestor_ids).order_by("depth")),
     )
 
 
@@ -213,6 +216,7 @@ class National:
     regions: list[RegionYear]
     positions: list[tuple[int, int, int, int]]  # year, donors, subsidised, neither
     inequality: list[tuple[int, Inequality | None, Inequality | None]]  # unweighted, weighted
+    compared: dict[int, int]  # year → regions with revenue per resident that year
 
 
 def national(year: int | None, phase: str | None) -> National:
@@ -252,6 +256,7 @@ def national(year: int | None, phase: str | None) -> National:
         by_year[r.row.year].append(r)
     positions = []
     inequality = []
+    compared = {}
     for y in years:
         group = by_year.get(y, [])
         counts = defaultdict(int)
@@ -263,6 +268,7 @@ def national(year: int | None, phase: str | None) -> National:
             for r in group
             if r.indicators.revenue_per_capita is not None
         ]
+        compared[y] = len(values)
         inequality.append(
             (
                 y,
@@ -270,7 +276,7 @@ def national(year: int | None, phase: str | None) -> National:
                 measure([v for v, _p in values], [p for _v, p in values]) if values else None,
             )
         )
-    return National(year, phase, years, regions, positions, inequality)
+    return National(year, phase, years, regions, positions, inequality, compared)
 
 
 def dt_year() -> int:

@@ -48,7 +48,7 @@ def unit_budget(request: HttpRequest, unit_id: int) -> HttpResponse:
         "tables": tables,
         "charts": figures.for_unit(budget),
         "phase_labels": dict(Phase.choices),
-        "ancestors": [budget.unit],
+        "ancestors": [*budget.ancestors, budget.unit],
         "query": f"?year={budget.year}&phase={budget.phase}",
     }
     return render(request, "finance/unit_budget.html", context)

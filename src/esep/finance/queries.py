@@ -111,6 +111,14 @@ def pick_phase(available: list[str], wanted: str | None) -> str:
     return Phase.EXECUTED
 
 
+def default_year(rows: list[UnitYear]) -> int | None:
+    """The latest year with an executed budget, else the latest year."""
+    executed = [r.year for r in rows if r.phase == Phase.EXECUTED]
+    if executed:
+        return max(executed)
+    return max((r.year for r in rows), default=None)
+
+
 def _with_indicators(rows: list[UnitYear]) -> list[YearRow]:
     """Rows of one unit (or one kind) in year order, each with its indicators; the previous
     year of the same unit, phase and consolidation gives the volatility."""
@@ -137,7 +145,7 @@ def unit_budget(unit_id: int, year: int | None, phase: str | None) -> UnitBudget
     rows = list(UnitYear.objects.filter(unit=unit))
     years = sorted({r.year for r in rows})
     if year not in years:
-        year = years[-1] if years else None
+        year = default_year(rows)
     phases = sorted({r.phase for r in rows if r.year == year}, key=PHASE_ORDER.index)
     phase = pick_phase(phases, phase)
     trend = [
@@ -228,7 +236,7 @@ def national(year: int | None, phase: str | None) -> National:
     rows = list(UnitYear.objects.filter(unit__in=by_pk, consolidated=True))
     years = sorted({r.year for r in rows})
     if year not in years:
-        year = years[-1] if years else dt_year()
+        year = default_year(rows) or dt_year()
     phases = sorted({r.phase for r in rows if r.year == year}, key=PHASE_ORDER.index)
     phase = pick_phase(phases, phase)
     chosen = _with_indicators([r for r in rows if r.phase == phase])
@@ -257,8 +265,8 @@ def national(year: int | None, phase: str | None) -> National:
     positions = []
     inequality = []
     compared = {}
-    for y in years:
-        group = by_year.get(y, [])
+    for y in sorted(by_year):  # the years with figures of this phase
+        group = by_year[y]
         counts = defaultdict(int)
         for r in group:
             counts[r.indicators.position] += 1

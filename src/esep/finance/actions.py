@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from django.db import connection
@@ -86,8 +88,11 @@ class ImportResult:
 
 
 def _digest(lines: list[tuple[int, int]]) -> str:
-    lines.sort()
-    return hashlib.sha256(repr(lines).encode()).hexdigest()
+    """SHA-256 of a slice's (code id, tiyn) pairs in code order, as little-endian int64."""
+    packed = array("q", chain.from_iterable(lines))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return hashlib.sha256(packed.tobytes()).hexdigest()
 
 
 def _check_units(actor: Actor, permission: str, units: Iterable) -> None:
@@ -117,9 +122,9 @@ def import_budget(
     _check_units(actor, "finance.import_budget", parsed.units.values())
     if step:
         step("checked")
-    slices: dict[tuple[int, int, str, str], list[tuple[int, int]]] = defaultdict(list)
-    for unit, year, direction, phase, cls, _top, amount in parsed.lines:
-        slices[(unit, year, direction, phase)].append((cls, amount))
+    # Each slice's lines in code order: the digest is of that order, and lines are written in
+    # the order of the table's unique index, which keeps its B-tree appends cheap.
+    slices = {key: parsed.ordered(key) for key in parsed.slices}
     digests = {key: _digest(lines) for key, lines in slices.items()}
     years = {key[1] for key in slices}
     current = {
@@ -138,7 +143,6 @@ def import_budget(
     if not changed:
         return result
     replaced = [current[key] for key in changed if key in current]
-    changed_set = set(changed)
     with action("import_budget", actor, None) as act:
         dataset = Dataset.objects.create(
             kind=DatasetKind.BUDGET,
@@ -161,28 +165,23 @@ def import_budget(
                 BudgetRelease.objects.filter(pk__in=[r.pk for r in replaced]).update(
                     superseded_at=now
                 )
+            top, pk = parsed.top, dataset.pk
             rows = (
-                (*line, dataset.pk)
-                for line in parsed.lines
-                if len(changed_set) == len(slices) or line[:4] in changed_set
+                (unit, year, direction, phase, cls, top[cls], amount, pk)
+                for (unit, year, direction, phase) in sorted(
+                    changed, key=lambda key: (key[0], key[1], key[3], key[2])
+                )
+                for cls, amount in slices[(unit, year, direction, phase)]
             )
             written = _insert_lines(cursor, rows, step)
-        BudgetRelease.objects.bulk_create(
-            (
-                BudgetRelease(
-                    unit_id=key[0],
-                    year=key[1],
-                    direction=key[2],
-                    phase=key[3],
-                    dataset=dataset,
-                    digest=digests[key],
-                    lines=len(slices[key]),
-                    total=sum(amount for _cls, amount in slices[key]),
-                )
-                for key in changed
-            ),
-            batch_size=5000,
-        )
+            cursor.executemany(
+                "INSERT INTO finance_budgetrelease (unit_id, year, direction, phase, "
+                "dataset_id, digest, lines, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (*key, pk, digests[key], len(slices[key]), sum(a for _c, a in slices[key]))
+                    for key in changed
+                ],
+            )
         dataset.lines = written
         dataset.published_at = now
         dataset.save(update_fields=["lines", "published_at"])
@@ -201,25 +200,18 @@ def import_budget(
     return result
 
 
-def _insert_lines(cursor, rows: Iterable[tuple], step: Callable[[str], None] | None) -> int:
+def _insert_lines(cursor, rows: Iterator[tuple], step: Callable[[str], None] | None) -> int:
     sql = (
         "INSERT INTO finance_budgetline "
         "(unit_id, year, direction, phase, classification_id, top, amount, dataset_id) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
     )
     written = 0
-    batch: list[tuple] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == CHUNK:
-            cursor.executemany(sql, batch)
-            written += len(batch)
-            batch = []
-            if step:
-                step("written")
-    if batch:
+    while batch := list(islice(rows, CHUNK)):
         cursor.executemany(sql, batch)
         written += len(batch)
+        if step:
+            step("written")
     return written
 
 

@@ -6,11 +6,14 @@ file:line:column. The layouts are documented in docs/finance-formats.md."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -37,6 +40,7 @@ SCALES = {
 BUDGET_COLUMNS = ("unit", "year", "direction", "phase", "code")
 TRANSFER_COLUMNS = ("giver", "receiver", "year", "kind")
 OPTIONAL_TRANSFER_COLUMNS = ("legal_basis", "basis_first_year", "basis_last_year")
+MAX_TIYN = 10**17  # a thousand trillion tenge: far above any budget, far below 2⁶³
 _CODE_SEPARATORS = re.compile(r"[\s.\-]+")
 _AMOUNT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
@@ -139,7 +143,7 @@ def _span(unit: Unit) -> str:
 
 def parse_year(text: str) -> int | str:
     value = text.strip()
-    if not value.isdigit() or not FIRST_YEAR <= int(value) <= last_year():
+    if not (value.isdecimal() and value.isascii()) or not FIRST_YEAR <= int(value) <= last_year():
         return _("“%(value)s” is not a year between %(first)d and %(last)d.") % {
             "value": text,
             "first": FIRST_YEAR,
@@ -152,8 +156,6 @@ def parse_amount(text: str, scale: Decimal) -> int | str:
     """Whole tiyn of `text` (in tenge × `scale`), or a message. Spaces as thousands separators
     and a decimal comma are accepted; negative amounts are not."""
     value = text.strip()
-    if value.isdigit():
-        return int(value) * int(scale * TIYN)
     value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
     if value.startswith("-"):
         return _("Amounts cannot be negative (“%(value)s”).") % {"value": text}
@@ -165,6 +167,8 @@ def parse_amount(text: str, scale: Decimal) -> int | str:
         return _("“%(value)s” is not an amount (digits, with a decimal point).") % {"value": text}
     if tiyn != tiyn.to_integral_value():
         return _("“%(value)s” is more precise than one tiyn.") % {"value": text}
+    if tiyn > MAX_TIYN:
+        return _("“%(value)s” is larger than any budget.") % {"value": text}
     return int(tiyn)
 
 
@@ -206,13 +210,26 @@ def _columns(table: Table, required: tuple[str, ...], problems: Problems) -> _Co
     return _Columns(index, amount, scale)
 
 
+Slice = tuple[int, int, str, str]  # unit id, year, direction, phase
+
+
 @dataclass
 class ParsedBudget:
-    """Lines to write: (unit_id, year, direction, phase, classification_id, top, amount)."""
+    """What a file says, by slice: {(unit, year, direction, phase): {code id: (amount, line)}}, only
+    the most detailed codes (totals checked and left out), and `top` of every code id."""
 
-    lines: list[tuple[int, int, str, str, int, int, int]]
+    slices: dict[Slice, dict[int, tuple[int, int]]]  # code id → (amount, line)
+    top: dict[int, int]
     warnings: list[Problem] = field(default_factory=list)
     units: dict[int, Unit] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(len(lines) for lines in self.slices.values())
+
+    def ordered(self, key: Slice) -> list[tuple[int, int]]:
+        """(code id, amount) of one slice in code order."""
+        return sorted((cls, amount) for cls, (amount, _line) in self.slices[key].items())
 
 
 def _classification() -> dict[tuple[str, str], tuple[int, int, int | None]]:
@@ -225,57 +242,89 @@ def _classification() -> dict[tuple[str, str], tuple[int, int, int | None]]:
     }
 
 
-def parse_budget(table: Table) -> ParsedBudget:
-    problems = Problems(table.file)
-    columns = _columns(table, BUDGET_COLUMNS, problems)
-    if columns is None:
-        raise problems.refuse()
-    codes = _classification()
-    resolver = UnitResolver()
-    i_unit, i_year, i_dir, i_phase, i_code = (columns.index[c] for c in BUDGET_COLUMNS)
-    i_amount, scale = columns.amount, columns.scale
-    width = max(i_unit, i_year, i_dir, i_phase, i_code, i_amount) + 1
-    directions, phases = set(Direction.values), set(Phase.values)
-    years: dict[str, int | str] = {}
-    units: dict[int, Unit] = {}
-    seen: dict[tuple[int, int, str, str, int], int] = {}
-    lines = []
-    for line, row in table.numbered():
+def _fast_amount(scale: Decimal) -> tuple[int, int] | None:
+    """(tiyn per unit of the amount column, decimals that stay exact), if the scale is whole."""
+    factor = scale * TIYN
+    if factor != factor.to_integral_value():
+        return None
+    factor = int(factor)
+    exact = 0
+    while factor % 10 ** (exact + 1) == 0:
+        exact += 1
+    return factor, exact
+
+
+class _ListReader:
+    """Rows of a list, numbered like a csv reader (`line_num`), the header being line 1."""
+
+    def __init__(self, rows: Any) -> None:
+        self.rows = rows
+        self.line_num = 1
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for self.line_num, row in enumerate(self.rows, start=2):  # noqa: B020
+            yield row
+
+
+@dataclass
+class _RowCheck:
+    """Checks one row in full, with a message for every problem: the path of rows the fast
+    loop in `parse_budget` does not recognise at once. What it learns (years, units) it
+    remembers for the fast loop."""
+
+    table: Table
+    columns: _Columns
+    problems: Problems
+    by_direction: dict[str, dict[str, tuple[int, int, int | None]]]
+    year_of: dict[str, int]
+    unit_of: dict[str, dict[int, int]]
+    units: dict[int, Unit]
+    resolver: UnitResolver = field(default_factory=UnitResolver)
+
+    def __call__(self, line: int, row: list[str]) -> tuple[int, int, str, str, int, int] | None:
+        if not any(row):
+            return None  # a blank row
+        index, problems = self.columns.index, self.problems
+        i_unit, i_year, i_dir, i_phase, i_code = (index[c] for c in BUDGET_COLUMNS)
+        i_amount = self.columns.amount
+        width = max(i_unit, i_year, i_dir, i_phase, i_code, i_amount) + 1
         if len(row) < width:
             problems.add(
                 line,
                 len(row) + 1,
                 _("The row has %(n)d cells; the header has more.") % {"n": len(row)},
             )
-            continue
-        year = years.get(row[i_year])
-        if year is None:
-            year = years[row[i_year]] = parse_year(row[i_year])
+            return None
+        year = parse_year(row[i_year])
         if isinstance(year, str):
             problems.add(line, i_year + 1, year)
-            continue
-        unit = resolver.resolve(row[i_unit], year)
+            return None
+        self.year_of[row[i_year]] = year
+        unit = self.resolver.resolve(row[i_unit], year)
         if isinstance(unit, str):
             problems.add(line, i_unit + 1, unit)
-        direction, phase = row[i_dir].strip().lower(), row[i_phase].strip().lower()
-        if direction not in directions:
+        else:
+            self.unit_of.setdefault(row[i_unit], {})[year] = unit.id
+            self.units[unit.id] = unit
+        direction = row[i_dir].strip().lower()
+        if direction not in Direction.values:
             problems.add(
                 line,
                 i_dir + 1,
                 _("Direction must be revenue or expenditure, not “%(value)s”.")
                 % {"value": row[i_dir]},
             )
-            continue
-        if phase not in phases:
+            return None
+        phase = row[i_phase].strip().lower()
+        if phase not in Phase.values:
             problems.add(
                 line,
                 i_phase + 1,
                 _("Phase must be approved, adjusted or executed, not “%(value)s”.")
                 % {"value": row[i_phase]},
             )
-        code = codes.get((direction, row[i_code])) or codes.get(
-            (direction, normalise_code(row[i_code]))
-        )
+        in_direction = self.by_direction[direction]
+        code = in_direction.get(row[i_code]) or in_direction.get(normalise_code(row[i_code]))
         if code is None:
             problems.add(
                 line,
@@ -283,82 +332,126 @@ def parse_budget(table: Table) -> ParsedBudget:
                 _("“%(code)s” is not a budget classification code for %(direction)s.")
                 % {"code": row[i_code], "direction": Direction(direction).label.lower()},
             )
-        amount = parse_amount(row[i_amount], scale)
+        amount = parse_amount(row[i_amount], self.columns.scale)
         if isinstance(amount, str):
             problems.add(line, i_amount + 1, amount)
-        if isinstance(unit, str) or code is None or isinstance(amount, str) or phase not in phases:
-            continue
-        key = (unit.pk, year, direction, phase, code[0])
-        if key in seen:
-            problems.add(
-                line, i_code + 1, _("This line repeats line %(line)d.") % {"line": seen[key]}
-            )
-            continue
-        seen[key] = line
-        units[unit.pk] = unit
-        lines.append((unit.pk, year, direction, phase, code[0], code[1], amount))
-    if not lines and not problems:
+        if isinstance(unit, str) or code is None or isinstance(amount, str):
+            return None
+        if phase not in Phase.values:
+            return None
+        return unit.id, year, direction, phase, code[0], amount
+
+
+def parse_budget(table: Table) -> ParsedBudget:
+    """Every line of the file, checked. Rows in the plain form (known year, unit, direction,
+    phase and code written as stored, an amount of digits and a point) take a fast path of
+    dictionary lookups; any other row gets the full check, with its messages."""
+    problems = Problems(table.file)
+    columns = _columns(table, BUDGET_COLUMNS, problems)
+    if columns is None:
+        raise problems.refuse()
+    codes = _classification()
+    by_direction: dict[str, dict[str, tuple[int, int, int | None]]] = defaultdict(dict)
+    for (direction, code), value in codes.items():
+        by_direction[direction][code] = value
+    i_unit, i_year, i_dir, i_phase, i_code = (columns.index[c] for c in BUDGET_COLUMNS)
+    i_amount = columns.amount
+    fast = _fast_amount(columns.scale)
+    factor, exact = fast if fast else (0, -1)
+    powers = [factor // 10**n for n in range(exact + 1)]
+    phases = set(Phase.values)
+    year_of: dict[str, int] = {}
+    unit_of: dict[str, dict[int, int]] = {}
+    units: dict[int, Unit] = {}
+    check = _RowCheck(table, columns, problems, by_direction, year_of, unit_of, units)
+    reader = table.reader if table.reader is not None else _ListReader(table.source)
+    slices: dict[Slice, dict[int, tuple[int, int]]] = {}
+    try:
+        for row in reader:
+            try:
+                year = year_of[row[i_year]]
+                unit = unit_of[row[i_unit]][year]
+                direction = row[i_dir]
+                cls = by_direction[direction][row[i_code]][0]
+                phase = row[i_phase]
+                if phase not in phases:
+                    raise KeyError(phase)
+                whole, dot, fraction = row[i_amount].partition(".")
+                if len(fraction) > exact or len(whole) > 11 or (dot and not fraction):
+                    raise KeyError(fraction)
+                amount = int(whole) * factor + (int(fraction) * powers[len(fraction)] if dot else 0)
+                if not whole.isdecimal() or (dot and not fraction.isdecimal()):
+                    raise KeyError(whole)
+            except (KeyError, IndexError, ValueError):
+                found = check(reader.line_num, row)
+                if found is None:
+                    continue
+                unit, year, direction, phase, cls, amount = found
+            key = (unit, year, direction, phase)
+            lines = slices.get(key)
+            if lines is None:
+                lines = slices[key] = {}
+            first = lines.get(cls)
+            if first is not None:
+                problems.add(
+                    reader.line_num,
+                    i_code + 1,
+                    _("This line repeats line %(line)d.") % {"line": first[1]},
+                )
+                continue
+            lines[cls] = (amount, reader.line_num)
+    except csv.Error as error:
+        problems.add(reader.line_num, 1, _("The CSV is malformed: %(error)s") % {"error": error})
+    if not slices and not problems:
         problems.add(2, 1, _("The file has no budget lines."))
     if problems:
         raise problems.refuse()
-    kept, warnings = _without_totals(table.file, lines, seen, codes)
-    return ParsedBudget(kept, warnings, units)
+    warnings = _without_totals(table.file, slices, codes)
+    top = {pk: top for (pk, top, _parent) in codes.values()}
+    return ParsedBudget(slices, top, warnings, units)
 
 
-def _without_totals(file, lines, seen, codes):
-    """Lines whose code has a more detailed code in the same slice are totals: they are checked
-    against the sum of the detailed lines (a difference is a warning) and not stored."""
+def _without_totals(
+    file: str, slices: dict[Slice, dict[int, tuple[int, int]]], codes: dict
+) -> list[Problem]:
+    """A line whose code has a more detailed code in the same slice is a total: it is checked
+    against the sum of the detailed lines (a difference is a warning) and dropped from
+    `slices`, so sums never count it twice."""
     parent_of = {pk: parent for (pk, _top, parent) in codes.values()}
-    used = {row[4] for row in lines}
+    used = set().union(*(lines.keys() for lines in slices.values()))
     if not any(_ancestors(cls, parent_of) & used for cls in used):
-        return lines, []  # only the most detailed codes: no totals to check
+        return []  # only the most detailed codes: no totals to check
     code_of = {pk: code for (_d, code), (pk, _t, _p) in codes.items()}
-    by_slice: dict[tuple, dict[int, int]] = defaultdict(dict)
-    for unit, year, direction, phase, cls, _top, amount in lines:
-        by_slice[(unit, year, direction, phase)][cls] = amount
-    totals: set[tuple] = set()
     warnings: list[Problem] = []
-    for slice_key, amounts in by_slice.items():
-        present = set(amounts)
-        ancestors_present = {}
-        for cls in present:
-            parent = parent_of.get(cls)
-            chain = []
-            while parent is not None:
-                if parent in present:
-                    chain.append(parent)
-                parent = parent_of.get(parent)
-            ancestors_present[cls] = chain
-        parents = {p for chain in ancestors_present.values() for p in chain}
-        if not parents:
-            continue
-        leaves = [c for c in present if c not in parents]
-        for total in parents:
-            detailed = sum(amounts[c] for c in leaves if total in ancestors_present[c])
-            totals.add((*slice_key, total))
-            if detailed != amounts[total]:
-                line = seen[(*slice_key, total)]
+    for lines in slices.values():
+        present = set(lines)
+        above = {cls: _ancestors(cls, parent_of) & present for cls in present}
+        totals = set().union(*above.values())
+        leaves = [cls for cls in present if cls not in totals]
+        for total in totals:
+            detailed = sum(lines[cls][0] for cls in leaves if total in above[cls])
+            amount, line = lines[total]
+            if detailed != amount:
                 warnings.append(
                     Problem(
                         file,
                         line,
                         1,
                         _(
-                            "The total of %(code)s is %(total)s but its lines add up to %(sum)s "
-                            "(difference %(diff)s tenge)."
+                            "The total of %(code)s is %(total)s but its lines add up to "
+                            "%(sum)s (difference %(diff)s tenge)."
                         )
                         % {
                             "code": code_of[total],
-                            "total": Decimal(amounts[total]) / TIYN,
+                            "total": Decimal(amount) / TIYN,
                             "sum": Decimal(detailed) / TIYN,
-                            "diff": Decimal(amounts[total] - detailed) / TIYN,
+                            "diff": Decimal(amount - detailed) / TIYN,
                         },
                     )
                 )
-    if not totals:
-        return lines, warnings
-    kept = [row for row in lines if (row[0], row[1], row[2], row[3], row[4]) not in totals]
-    return kept, sorted(warnings, key=lambda w: w.line)
+        for total in totals:
+            del lines[total]
+    return sorted(warnings, key=lambda w: w.line)
 
 
 def _ancestors(cls: int, parent_of: dict[int, int | None]) -> set[int]:

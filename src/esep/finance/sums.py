@@ -12,6 +12,7 @@ from django.db import connection
 from esep.territory.models import Unit, UnitChange, UnitChangeKind, UnitPopulation
 from esep.territory.models.units import LEVEL_OF_KIND
 
+from . import models
 from .models import DEBT_SERVICE, TRANSFERS_OUT, TransferKind
 
 # Column of UnitYear each (direction, top) adds to.
@@ -27,7 +28,23 @@ FIELDS = (
     "subventions",
     "withdrawals",
 )
-REVENUE_FIELD = {1: TAX, 2: NON_TAX, 3: CAPITAL, 4: T_IN}
+# The first seven columns of FIELDS, summed from the lines of each unit, year and phase.
+LINE_SUMS = (
+    "SELECT unit_id, year, phase, "  # noqa: S608 (constants only)
+    + ", ".join(
+        f"SUM(CASE WHEN {condition} THEN amount ELSE 0 END)"
+        for condition in (
+            f"direction = 'revenue' AND top = {models.TAX}",
+            f"direction = 'revenue' AND top = {models.NON_TAX}",
+            f"direction = 'revenue' AND top = {models.CAPITAL}",
+            f"direction = 'revenue' AND top = {models.TRANSFERS_IN}",
+            f"direction = 'expenditure' AND top <> {TRANSFERS_OUT}",
+            f"direction = 'expenditure' AND top = {DEBT_SERVICE}",
+            f"direction = 'expenditure' AND top = {TRANSFERS_OUT}",
+        )
+    )
+    + " FROM finance_budgetline"
+)
 
 
 def _year_filter(years: set[int] | None, column: str = "year") -> tuple[str, list[int]]:
@@ -89,24 +106,11 @@ def rebuild_unit_years(years: set[int] | None = None) -> int:
     where, params = _year_filter(years)
     sums: dict[tuple[int, int, str], list[int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT unit_id, year, phase, direction, top, SUM(amount) FROM finance_budgetline "  # noqa: S608 (placeholders only)
-            f"{where} GROUP BY unit_id, year, phase, direction, top",
-            params,
-        )
-        for unit_id, year, phase, direction, top, amount in cursor.fetchall():
-            row = sums.get((unit_id, year, phase))
-            if row is None:
-                row = sums[(unit_id, year, phase)] = [0] * 9
-            amount = int(amount)
-            if direction == "revenue":
-                row[REVENUE_FIELD[top]] += amount
-            elif top == TRANSFERS_OUT:
-                row[T_OUT] += amount
-            else:
-                row[EXPENDITURE] += amount
-                if top == DEBT_SERVICE:
-                    row[DEBT] += amount
+        # One row per unit, year and phase: grouped in the order of the lines' unique index,
+        # so the database needs no sort.
+        cursor.execute(f"{LINE_SUMS} {where} GROUP BY unit_id, year, phase", params)
+        for unit_id, year, phase, *values in cursor.fetchall():
+            sums[(unit_id, year, phase)] = [int(v) for v in values] + [0, 0]
         cursor.execute(
             f"SELECT giver_id, receiver_id, year, kind, amount FROM finance_transfer {where}",  # noqa: S608
             params,

@@ -26,7 +26,9 @@ from .tables import ImportRefused, read_table
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) == 4 else None
+    return (
+        int(value) if value and value.isdecimal() and value.isascii() and len(value) == 4 else None
+    )
 
 
 def _phase(value: str | None) -> str | None:
@@ -171,4 +173,4 @@ def export_package(request: HttpRequest) -> HttpResponse:
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 16 else None
+    return int(value) if value.isdecimal() and value.isascii() and len(value) < 16 else None

@@ -185,7 +185,7 @@ def test_transfers_link_to_the_other_budgets_and_the_dataset(client, published_b
     assert client.get(f"/en/budgets/datasets/{source.pk}/").status_code == 200
 
 
-def test_peers_are_ranked_by_revenue_per_resident(client, published_budget):
+def test_peers_are_ranked_by_revenue_per_resident(client, published_budget, regions):
     pb = published_budget
     richer = make_unit(pb.oblast, "district", "Richer", population=1000, population_year=2023)
     import_csv(
@@ -193,8 +193,22 @@ def test_peers_are_ranked_by_revenue_per_resident(client, published_budget):
         csv_bytes([[richer.ocd_id, 2024, "revenue", "executed", "1 01 2", 100_000]]),
         "richer.csv",
     )
+    elsewhere = make_unit(
+        regions["KZ-61"], "district", "Elsewhere", population=10, population_year=2023
+    )
+    import_csv(
+        SYSTEM,
+        csv_bytes([[elsewhere.ocd_id, 2024, "revenue", "executed", "1 01 2", 100_000]]),
+        "elsewhere.csv",
+    )
     html = section(page(client, f"/en/units/{pb.district.pk}/budget/"), "peers")
-    assert "2 of 2 by revenue per resident in 2024." in html
+    # Ranked in the country (three districts) and in the region (two); the table lists the
+    # region's, and the download the country's.
+    assert "3 of 3 in the country by revenue per resident in 2024. 2 of 2 in Almaty Region." in html
+    assert "Units of the same kind in Almaty Region" in html
+    assert "Elsewhere" not in html
+    country = csv_table(client, f"/en/units/{pb.district.pk}/budget/peers.csv")
+    assert [row[1] for row in country[1:]] == ["Elsewhere", "Richer", "Talgar District"]
     rows = re.findall(r"<tr.*?</tr>", html.split("<tbody>")[1])
     assert f'<a href="/en/units/{richer.pk}/budget/?year=2024">Richer</a>' in rows[0]
     assert '<td class="num">100 ₸</td><td class="num">0.0 %</td><td>neither</td>' in rows[0]

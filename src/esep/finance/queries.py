@@ -72,11 +72,31 @@ class UnitBudget:
     ancestors: list[Unit] = field(default_factory=list)
 
     @property
-    def peer_rank(self) -> int | None:
-        for i, peer in enumerate(self.peers, start=1):
+    def region(self) -> Unit | None:
+        """The oblast or republican city above the unit (None for those themselves)."""
+        return self.ancestors[1] if len(self.ancestors) > 1 else None
+
+    @property
+    def nearby(self) -> list[YearRow]:
+        """Peers in the same region (all peers for regions): what the page lists."""
+        if self.region is None:
+            return self.peers
+        prefix = self.region.path
+        return [p for p in self.peers if p.row.unit.path.startswith(prefix)]
+
+    def _rank(self, rows: list[YearRow]) -> int | None:
+        for i, peer in enumerate(rows, start=1):
             if peer.row.unit_id == self.unit.pk:
                 return i
         return None
+
+    @property
+    def peer_rank(self) -> int | None:
+        return self._rank(self.peers)
+
+    @property
+    def nearby_rank(self) -> int | None:
+        return self._rank(self.nearby)
 
 
 def _groups(lines: list[BudgetLine], codes: dict[int, Classification]) -> dict[str, list[Group]]:

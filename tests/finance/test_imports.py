@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -679,3 +680,65 @@ def test_amounts_in_millions_are_scaled(units):
     )
     assert BudgetLine.objects.get().amount == 123_456_789
     assert BudgetLine.objects.get().amount_tenge == Decimal("1234567.89")
+
+
+def test_an_amount_above_any_budget_is_refused_on_the_fast_path_too(units):
+    talgar = units.district.kato
+    data = (
+        "unit,year,direction,phase,code,amount_million_kzt\n"
+        f"{talgar},2024,revenue,executed,1 01 2,1\n"
+        f"{talgar},2024,revenue,executed,1 03 1,99999999999\n"
+    ).encode()
+    assert only_problem(refuse(data)) == ("bad.csv:3:6: “99999999999” is larger than any budget.")
+
+
+def test_a_budget_adding_up_to_more_than_any_budget_is_refused(units):
+    talgar = units.district.kato
+    rows = [
+        [talgar, 2024, "revenue", "executed", code, "60000000000000"]
+        for code in ("1 01 1", "1 01 2")
+    ]
+    refused = refuse(csv_bytes(rows))
+    assert only_problem(refused) == (
+        "bad.csv:2:1: This budget adds up to more than any budget can (100 trillion tenge)."
+    )
+
+
+def test_a_thousands_separator_is_refused_as_ambiguous(units):
+    refused = refuse(
+        csv_bytes([[units.district.kato, 2024, "revenue", "executed", "1 01 2", "1,234"]])
+    )
+    assert only_problem(refused) == (
+        "bad.csv:2:6: “1,234” is ambiguous: write amounts without thousands separators."
+    )
+
+
+def test_a_former_name_before_it_was_given_is_refused(units, history):
+    refused = refuse(csv_bytes([["Nur-Sultan", 2005, "revenue", "executed", "1 01 2", "1"]]))
+    assert only_problem(refused) == (
+        "bad.csv:2:1: “Nur-Sultan” was the name of Astana from 2019 to 2022."
+    )
+
+
+@pytest.mark.parametrize(
+    "descriptor",
+    [b'{"resources": [1]}', b'{"resources": [{"name": "budget-lines", "path": "a.csv",'
+     b' "schema": {"fields": 5}}]}', b"[" * 100_000, b'"text"'],
+)  # fmt: skip
+def test_a_malformed_package_descriptor_is_refused(units, descriptor):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("datapackage.json", descriptor)
+        archive.writestr("a.csv", "unit\n")
+    refused = refuse(buffer.getvalue(), "package.zip")
+    assert "has no resource “budget-lines” with a path and a schema" in only_problem(refused)
+
+
+def test_a_damaged_zip_is_refused(units):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("datapackage.json", b"{}" * 5000)
+    data = bytearray(buffer.getvalue())
+    data[60:80] = b"\xff" * 20  # inside the compressed member
+    refused = refuse(bytes(data), "package.zip")
+    assert only_problem(refused) == "package.zip:1:1: The file is not a readable ZIP archive."

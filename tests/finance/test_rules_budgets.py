@@ -1,6 +1,6 @@
 """Who may publish budget figures: administrators anywhere; an akimat's editors the budget of
-their own unit and the transfers it gives or receives; nobody else. Loading the classification
-and rebuilding indicators are administrative."""
+their own unit and the transfers between it and the budgets below it; nobody else. Loading the
+classification and rebuilding indicators are administrative."""
 
 from __future__ import annotations
 
@@ -142,19 +142,31 @@ def test_administrator_imports_any_transfer(units, alice):
     allowed(import_transfers_csv, Actor.of(alice), transfer(units.district, units.rural))
 
 
-@pytest.mark.parametrize("who", ["serik", "aigerim"])
-def test_editor_of_giver_or_receiver_imports_the_transfer(units, request, who):
-    user = request.getfixturevalue(who)
-    allowed(import_transfers_csv, Actor.of(user), transfer(units.oblast, units.district))
+def test_editor_of_the_budget_above_imports_its_transfers(units, serik):
+    allowed(import_transfers_csv, Actor.of(serik), transfer(units.oblast, units.district))
     assert Transfer.objects.get().receiver == units.district
-
-
-def test_editor_of_receiver_imports_a_withdrawal_it_pays(units, aigerim):
+    # A withdrawal the district pays to the oblast is set by the oblast too.
     allowed(
+        import_transfers_csv,
+        Actor.of(serik),
+        transfer(units.district, units.oblast, kind="withdrawal"),
+    )
+
+
+def test_editor_of_the_budget_below_is_refused_its_transfers(units, aigerim):
+    # The district's staff may not set what the oblast gives it, nor what it pays upward,
+    # nor claim a subvention to a budget elsewhere.
+    refused(import_transfers_csv, Actor.of(aigerim), transfer(units.oblast, units.district))
+    refused(
         import_transfers_csv,
         Actor.of(aigerim),
         transfer(units.district, units.oblast, kind="withdrawal"),
     )
+    refused(import_transfers_csv, Actor.of(aigerim), transfer(units.district, units.republic))
+
+
+def test_editor_of_a_district_imports_transfers_to_the_units_below(units, aigerim):
+    allowed(import_transfers_csv, Actor.of(aigerim), transfer(units.district, units.rural))
 
 
 def test_editor_of_neither_end_is_refused_the_transfer(units, aigerim, serik):
@@ -165,7 +177,7 @@ def test_editor_of_neither_end_is_refused_the_transfer(units, aigerim, serik):
 def test_transfer_file_with_one_foreign_row_is_refused(units, aigerim):
     data = csv_bytes(
         [
-            [units.oblast.ocd_id, units.district.ocd_id, 2024, "subvention", "1", "", "", ""],
+            [units.district.ocd_id, units.rural.ocd_id, 2024, "subvention", "1", "", "", ""],
             [units.republic.ocd_id, units.oblast.ocd_id, 2024, "subvention", "1", "", "", ""],
         ],
         TRANSFER_HEADER,

@@ -197,13 +197,14 @@ def test_transfers_of_her_district(client, aigerim, budget_units, classification
     client.force_login(aigerim)
     units = budget_units
     rows = [
-        [units.oblast.ocd_id, units.district.ocd_id, 2022, "subvention", 200_000, "", "", ""],
         [units.district.ocd_id, units.rural.ocd_id, 2022, "subvention", 10_000, "", "", ""],
+        [units.district.ocd_id, units.rural.ocd_id, 2022, "targeted_current", 2_000, "", "", ""],
     ]
     response = upload(client, csv_bytes(rows, TRANSFER_HEADER), "t.csv", kind="transfers")
     assert response.status_code == 200
     assert Transfer.objects.count() == 2
-    other = [[units.republic.ocd_id, units.oblast.ocd_id, 2022, "subvention", 5, "", "", ""]]
+    # What the oblast gives her district is the oblast's to publish.
+    other = [[units.oblast.ocd_id, units.district.ocd_id, 2022, "subvention", 5, "", "", ""]]
     refused = upload(client, csv_bytes(other, TRANSFER_HEADER), "o.csv", kind="transfers")
     assert refused.status_code == 403
     assert Transfer.objects.count() == 2

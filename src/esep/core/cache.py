@@ -95,7 +95,7 @@ def public_page(
             if _storable(request, response):
                 headers = {
                     name: response[name]
-                    for name in ("Content-Type", "Vary")
+                    for name in ("Content-Type", "Content-Disposition", "Vary")
                     if response.has_header(name)
                 }
                 cache.set(key, (response.content, headers), settings.ESEP_PAGE_CACHE_SECONDS)

@@ -4,18 +4,20 @@ that a spreadsheet would run as a formula neutralised (OWASP CSV injection)."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.http import StreamingHttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^-[0-9]+(\.[0-9]+)?$")  # a negative number is data, not a formula
 
 
 def csv_cell(value: Any) -> Any:
     """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers and dates
     are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.match(value):
         return "'" + value
     return value
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from esep.core import ledger
 from esep.core.actions import ActionRefused, Actor, action
 
-from .importers import parse_budget, parse_transfers
+from .importers import MAX_TIYN, parse_budget, parse_transfers
 from .models import (
     BudgetRelease,
     Classification,
@@ -28,7 +28,7 @@ from .models import (
     Transfer,
 )
 from .sums import rebuild_unit_years
-from .tables import Problem, Problems, Table
+from .tables import MAX_PROBLEMS, ImportRefused, Problem, Problems, Table
 
 CLASSIFICATION_CSV = Path(__file__).parent / "data" / "classification.csv"
 CHUNK = 20_000
@@ -125,6 +125,20 @@ def import_budget(
     # Each slice's lines in code order: the digest is of that order, and lines are written in
     # the order of the table's unique index, which keeps its B-tree appends cheap.
     slices = {key: parsed.ordered(key) for key in parsed.slices}
+    totals = {key: sum(amount for _cls, amount in lines) for key, lines in slices.items()}
+    too_large = [key for key, total in totals.items() if total > MAX_TIYN]
+    if too_large:
+        raise ImportRefused(
+            [
+                Problem(
+                    table.file,
+                    min(line for _amount, line in parsed.slices[key].values()),
+                    1,
+                    _("This budget adds up to more than any budget can (100 trillion tenge)."),
+                )
+                for key in too_large[:MAX_PROBLEMS]
+            ]
+        )
     digests = {key: _digest(lines) for key, lines in slices.items()}
     years = {key[1] for key in slices}
     current = {
@@ -177,10 +191,7 @@ def import_budget(
             cursor.executemany(
                 "INSERT INTO finance_budgetrelease (unit_id, year, direction, phase, "
                 "dataset_id, digest, lines, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (*key, pk, digests[key], len(slices[key]), sum(a for _c, a in slices[key]))
-                    for key in changed
-                ],
+                [(*key, pk, digests[key], len(slices[key]), totals[key]) for key in changed],
             )
         dataset.lines = written
         dataset.published_at = now
@@ -231,7 +242,10 @@ def import_transfers(
     parsed = parse_transfers(table)
     for _kind, giver, receiver, *_rest in parsed.rows:
         units = (parsed.units[giver], parsed.units[receiver])
-        if not any(actor.may("finance.import_transfers", unit) for unit in units):
+        # The budget above sets transfers with the budgets below it (subventions, withdrawals,
+        # targeted transfers, loans): its staff publish them, not the receiver's.
+        upper = min(units, key=lambda unit: (unit.level, unit.depth))
+        if not actor.may("finance.import_transfers", upper):
             raise ActionRefused(
                 _("You may not publish transfers between %(a)s and %(b)s.")
                 % {"a": units[0].name, "b": units[1].name}

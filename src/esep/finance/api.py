@@ -138,7 +138,7 @@ def list_budget_lines(
     year: int | None = YEAR,
     direction: Direction | None = None,
     phase: Phase | None = None,
-    code: str | None = Query(None, max_length=16),
+    code: str | None = Query(None, max_length=16, pattern=r"^[0-9][0-9 .\-]*$"),
 ) -> Any:
     qs = queries.budget_lines().select_related("classification").order_by("id")
     if unit:
@@ -165,7 +165,9 @@ def list_transfers(
     year: int | None = YEAR,
     kind: TransferKind | None = None,
 ) -> Any:
-    qs = Transfer.objects.order_by("id")
+    qs = Transfer.objects.filter(
+        giver__published_at__isnull=False, receiver__published_at__isnull=False
+    ).order_by("id")
     if unit:
         qs = qs.filter(Q(giver_id=unit) | Q(receiver_id=unit))
     if giver:

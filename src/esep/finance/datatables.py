@@ -31,7 +31,11 @@ class DataTable:
         return str(value)
 
     def csv_rows(self) -> list[list[Any]]:
-        return [["" if v is None else self._plain(v) for v in row] for row in self.rows]
+        """Numbers stay numbers (a negative amount is not text a spreadsheet would run)."""
+        return [
+            ["" if v is None else v if isinstance(v, Decimal) else self._plain(v) for v in row]
+            for row in self.rows
+        ]
 
     def json_rows(self) -> list[dict[str, Any]]:
         return [dict(zip(self.keys, map(self._plain, row), strict=True)) for row in self.rows]

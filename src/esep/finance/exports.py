@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from esep.core.downloads import csv_cell, csv_lines
 from esep.territory.models import Unit
@@ -44,10 +44,12 @@ def _lines(unit: int | None, year: int | None) -> QuerySet[BudgetLine]:
 
 
 def _transfers(unit: int | None, year: int | None) -> QuerySet[Transfer]:
-    qs = Transfer.objects.all()
+    qs = Transfer.objects.filter(
+        giver__published_at__isnull=False, receiver__published_at__isnull=False
+    )
     if unit is not None:
         path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first() or "-"
-        qs = qs.filter(receiver__path__startswith=path)
+        qs = qs.filter(Q(receiver__path__startswith=path) | Q(giver__path__startswith=path))
     if year is not None:
         qs = qs.filter(year=year)
     return qs.order_by("year", "giver_id", "receiver_id", "kind")

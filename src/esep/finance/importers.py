@@ -40,8 +40,10 @@ SCALES = {
 BUDGET_COLUMNS = ("unit", "year", "direction", "phase", "code")
 TRANSFER_COLUMNS = ("giver", "receiver", "year", "kind")
 OPTIONAL_TRANSFER_COLUMNS = ("legal_basis", "basis_first_year", "basis_last_year")
-MAX_TIYN = 10**17  # a thousand trillion tenge: far above any budget, far below 2⁶³
+MAX_TIYN = 10**16  # 100 trillion tenge, per line and per budget: above any budget, and sums
+# of a whole region stay far below 2⁶³
 _CODE_SEPARATORS = re.compile(r"[\s.\-]+")
+_GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")  # "1,234": a thousands separator or a decimal?
 _AMOUNT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
@@ -77,9 +79,10 @@ class UnitResolver:
                 self.by_name[fold(name)].append(_Span(unit, FIRST_YEAR, 9999))
         for former in FormerName.objects.all():
             unit = units[former.unit_id]
+            first = former.valid_from.year if former.valid_from else FIRST_YEAR
             last = (former.valid_until - dt.timedelta(days=1)).year
             for name in {former.name_kk, former.name_ru, former.name_en}:
-                self.by_name[fold(name)].append(_Span(unit, FIRST_YEAR, last))
+                self.by_name[fold(name)].append(_Span(unit, first, last))
         self.cache: dict[tuple[str, int], Unit | str] = {}
 
     @staticmethod
@@ -105,6 +108,13 @@ class UnitResolver:
             )
             if not candidates and spans:
                 former = spans[0]
+                if former.first_year > FIRST_YEAR:
+                    return _("“%(ref)s” was the name of %(unit)s from %(first)d to %(last)d.") % {
+                        "ref": reference,
+                        "unit": former.unit.name,
+                        "first": former.first_year,
+                        "last": former.last_year,
+                    }
                 return _("“%(ref)s” was the name of %(unit)s until %(year)d.") % {
                     "ref": reference,
                     "unit": former.unit.name,
@@ -156,7 +166,12 @@ def parse_amount(text: str, scale: Decimal) -> int | str:
     """Whole tiyn of `text` (in tenge × `scale`), or a message. Spaces as thousands separators
     and a decimal comma are accepted; negative amounts are not."""
     value = text.strip()
-    value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    value = value.replace("\u00a0", "").replace(" ", "")
+    if _GROUPED.match(value):
+        return _("“%(value)s” is ambiguous: write amounts without thousands separators.") % {
+            "value": text
+        }
+    value = value.replace(",", ".")
     if value.startswith("-"):
         return _("Amounts cannot be negative (“%(value)s”).") % {"value": text}
     if not _AMOUNT.match(value):
@@ -380,7 +395,12 @@ def parse_budget(table: Table) -> ParsedBudget:
                 if len(fraction) > exact or len(whole) > 11 or (dot and not fraction):
                     raise KeyError(fraction)
                 amount = int(whole) * factor + (int(fraction) * powers[len(fraction)] if dot else 0)
-                if not whole.isdecimal() or (dot and not fraction.isdecimal()):
+                if (
+                    not whole.isdecimal()
+                    or not whole.isascii()
+                    or (dot and not (fraction.isdecimal() and fraction.isascii()))
+                    or amount > MAX_TIYN
+                ):
                     raise KeyError(whole)
             except (KeyError, IndexError, ValueError):
                 found = check(reader.line_num, row)
@@ -532,6 +552,15 @@ def parse_transfers(table: Table) -> ParsedTransfers:
                 index.get("basis_first_year", 0) + 1,
                 _("Give both the first and the last year of the legal basis, or neither."),
             )
+        basis = cells.get("legal_basis", "").strip()
+        if basis[:1] == "'" and basis[1:2] in ("=", "+", "-", "@"):
+            basis = basis[1:]  # as esep's CSV downloads write text a spreadsheet would run
+        if len(basis) > 500 or "\x00" in basis:
+            problems.add(
+                line,
+                index["legal_basis"] + 1,
+                _("The legal basis must be text of at most 500 characters."),
+            )
         giver, receiver = ends["giver"], ends["receiver"]
         if (
             isinstance(giver, str)
@@ -561,7 +590,7 @@ def parse_transfers(table: Table) -> ParsedTransfers:
                 receiver.pk,
                 year,
                 amount,
-                cells.get("legal_basis", "").strip(),
+                basis,
                 first,
                 last,
             )

@@ -194,7 +194,11 @@ def unit_budget(unit_id: int, year: int | None, phase: str | None) -> UnitBudget
     )
     peer_rows = list(
         UnitYear.objects.filter(
-            kind=unit.kind, year__in=[year, (year or 0) - 1], phase=phase, consolidated=False
+            kind=unit.kind,
+            year__in=[year, (year or 0) - 1],
+            phase=phase,
+            consolidated=False,
+            unit__published_at__isnull=False,
         ).select_related("unit")
     )
     peers = sorted(
@@ -245,10 +249,12 @@ class National:
     positions: list[tuple[int, int, int, int]]  # year, donors, subsidised, neither
     inequality: list[tuple[int, Inequality | None, Inequality | None]]  # unweighted, weighted
     compared: dict[int, int]  # year → regions with revenue per resident that year
+    demo: bool = False  # some of the figures come from demo datasets
 
 
 def national(year: int | None, phase: str | None) -> National:
-    """Three queries: the regions, their consolidated unit-years (all years), their changes."""
+    """Four queries: the regions, their consolidated unit-years (all years), their changes, and
+    whether demo data is shown."""
     units = list(
         Unit.objects.filter(kind__in=REGION_KINDS, published_at__isnull=False).order_by("name_en")
     )
@@ -304,7 +310,8 @@ def national(year: int | None, phase: str | None) -> National:
                 measure([v for v, _p in values], [p for _v, p in values]) if values else None,
             )
         )
-    return National(year, phase, years, regions, positions, inequality, compared)
+    demo = Dataset.objects.filter(is_demo=True, published_at__isnull=False).exists()
+    return National(year, phase, years, regions, positions, inequality, compared, demo)
 
 
 def dt_year() -> int:
@@ -318,7 +325,13 @@ def peers_inequality(
 ) -> tuple[Inequality | None, Inequality | None, int]:
     """Inequality of per-capita revenue across units of one kind in one year."""
     rows = list(
-        UnitYear.objects.filter(kind=kind, year=year, phase=phase, consolidated=consolidated)
+        UnitYear.objects.filter(
+            kind=kind,
+            year=year,
+            phase=phase,
+            consolidated=consolidated,
+            unit__published_at__isnull=False,
+        )
     )
     values = []
     for row in rows:

@@ -1,7 +1,8 @@
 """Who may publish budget figures.
 
 Administrators may do everything. The staff of an akimat (akimat editors) publish the budget
-lines of their own unit, and transfers their unit gives or receives; nobody else writes
+lines of their own unit, and the transfers between their unit and the budgets below it (the
+budget above sets subventions, withdrawals and targeted transfers); nobody else writes
 budgets. Loading the classification and rebuilding all indicators are administrative."""
 
 from __future__ import annotations

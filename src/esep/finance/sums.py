@@ -82,7 +82,14 @@ class Regions:
 
 
 class Populations:
-    def __init__(self, units: dict[int, tuple]) -> None:
+    """Population of a unit in a year. A region that later lost territory (East Kazakhstan
+    before Abai split off) counts, for the years before, the population of that territory too,
+    since its budget served it."""
+
+    def __init__(self, units: dict[int, tuple], regions: Regions | None = None) -> None:
+        self.lost: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for split_off, (since, region) in regions.before.items() if regions else ():
+            self.lost[region].append((since, split_off))
         series: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for unit_id, year, population in UnitPopulation.objects.values_list(
             "unit_id", "year", "population"
@@ -94,6 +101,17 @@ class Populations:
         self.series = {unit_id: sorted(values) for unit_id, values in series.items() if values}
 
     def of(self, unit_id: int, year: int) -> int | None:
+        """The population of the territory the unit's budget served that year."""
+        own = self.known(unit_id, year)
+        if own is None:
+            return None
+        return own + sum(
+            self.known(split_off, year) or 0
+            for since, split_off in self.lost.get(unit_id, ())
+            if year < since
+        )
+
+    def known(self, unit_id: int, year: int) -> int | None:
         """The population of the year, else of the nearest earlier year, else the earliest."""
         values = self.series.get(unit_id)
         if not values:
@@ -103,6 +121,8 @@ class Populations:
 
 
 def rebuild_unit_years(years: set[int] | None = None) -> int:
+    if years is not None and not years:
+        return 0
     where, params = _year_filter(years)
     sums: dict[tuple[int, int, str], list[int]] = {}
     with connection.cursor() as cursor:
@@ -135,12 +155,13 @@ def rebuild_unit_years(years: set[int] | None = None) -> int:
         for phase in phases_of.get(key, ()):
             row = sums[(*key, phase)]
             row[SUBVENTIONS], row[WITHDRAWALS] = subventions, withdrawals
-    populations = Populations(units)
+    regions = Regions(units)
+    populations = Populations(units, regions)
     rows = [
         (unit_id, year, phase, False, units[unit_id][0], *values, populations.of(unit_id, year))
         for (unit_id, year, phase), values in sums.items()
     ]
-    rows += _consolidated(sums, transfers, units, populations)
+    rows += _consolidated(sums, transfers, units, populations, regions)
     delete_where, delete_params = _year_filter(years)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM finance_unityear {delete_where}", delete_params)  # noqa: S608
@@ -152,11 +173,10 @@ def rebuild_unit_years(years: set[int] | None = None) -> int:
     return len(rows)
 
 
-def _consolidated(sums, transfers, units, populations) -> list[tuple]:
+def _consolidated(sums, transfers, units, populations, regions) -> list[tuple]:
     """An oblast or republican city with every budget below it (as the territory was that
     year), net of the transfers between them: these appear as transfer receipts of one budget
     and transfer spending of another, and cancel out."""
-    regions = Regions(units)
     totals: dict[tuple[int, int, str], list[int]] = {}
     for (unit_id, year, phase), values in sums.items():
         region = regions.of(unit_id, year)

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -149,6 +150,10 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+MAX_XLSX_COLUMNS = 64
+MAX_XLSX_ROWS = 1_000_000
+
+
 def read_xlsx(name: str, data: bytes) -> Table:
     from openpyxl import load_workbook
 
@@ -159,6 +164,14 @@ def read_xlsx(name: str, data: bytes) -> Table:
         problems.add(1, 1, _("The file is not a readable XLSX workbook."))
         raise problems.refuse() from None
     sheet = book.worksheets[0]
+    if sheet.max_column > MAX_XLSX_COLUMNS or sheet.max_row > MAX_XLSX_ROWS:
+        problems.add(
+            1,
+            1,
+            _("The sheet is too large (%(rows)d rows, %(columns)d columns).")
+            % {"rows": sheet.max_row, "columns": sheet.max_column},
+        )
+        raise problems.refuse()
     for merged in sheet.merged_cells.ranges:
         if merged.min_row == 1:
             problems.add(
@@ -203,11 +216,11 @@ def read_datapackage(name: str, files: dict[str, bytes], resource_name: str) -> 
     with its columns renamed by their FDP columnType and its amounts scaled by `factor`."""
     problems = Problems(name)
     try:
-        descriptor = json.loads(decode(name, files["datapackage.json"]))
-        resource = next(r for r in descriptor["resources"] if r.get("name") == resource_name)
-        path = str(PurePosixPath(resource["path"]))
-        fields = resource["schema"]["fields"]
-    except (KeyError, StopIteration, TypeError, json.JSONDecodeError):
+        descriptor, path, fields = _descriptor(name, files, resource_name)
+    except (
+        AttributeError, IndexError, KeyError, RecursionError, StopIteration, TypeError,
+        ValueError,
+    ):  # fmt: skip
         problems.add(
             1,
             1,
@@ -216,9 +229,9 @@ def read_datapackage(name: str, files: dict[str, bytes], resource_name: str) -> 
         )
         raise problems.refuse() from None
     if path not in files:
-        problems.add(1, 1, _("The package has no file %(path)s.") % {"path": path})
+        problems.add(1, 1, _("The package has no file %(path)s.") % {"path": path[:200]})
         raise problems.refuse()
-    table = read_csv(f"{name}/{path}", files[path])
+    table = read_csv(f"{name}/{path}"[:300], files[path])
     rename = {}
     factor = Decimal(1)
     for spec in fields:
@@ -230,26 +243,72 @@ def read_datapackage(name: str, files: dict[str, bytes], resource_name: str) -> 
             if str(spec.get("currency", "KZT")).upper() != "KZT":
                 problems.add(1, 1, _("Amounts must be in tenge (currency KZT)."))
             try:
-                factor = Decimal(str(spec.get("factor", 1)))
+                factor = Decimal(str(spec.get("factor", 1))[:40])
             except InvalidOperation:
                 factor = Decimal(0)
-            if not factor.is_finite() or factor <= 0:
+            if not factor.is_finite() or factor <= 0 or factor > MAX_FACTOR:
                 problems.add(
                     1,
                     1,
                     _("“%(value)s” is not an amount (digits, with a decimal point).")
-                    % {"value": spec.get("factor")},
+                    % {"value": str(spec.get("factor"))[:40]},
                 )
     if problems:
         raise problems.refuse()
     table.header = [rename.get(h, h) for h in table.header]
     table.factor = factor
+    sources = descriptor.get("sources")
+    url = ""
+    if isinstance(sources, list) and sources and isinstance(sources[0], dict):
+        url = str(sources[0].get("path", ""))
     table.meta = {
-        "title": str(descriptor.get("title", "")),
-        "url": str((descriptor.get("sources") or [{}])[0].get("path", "")),
-        "document": str(descriptor.get("document", "")),
+        "title": clean_text(descriptor.get("title", ""), 300),
+        "url": url[:1000] if url.startswith(("https://", "http://")) else "",
+        "document": clean_text(descriptor.get("document", ""), 300),
     }
     return table
+
+
+def clean_text(value: object, limit: int) -> str:
+    """Text for a stored field: no control characters (NUL breaks PostgreSQL), at most `limit`."""
+    text = "".join(ch for ch in str(value) if ch >= " " or ch in "\t")
+    return text.strip()[:limit]
+
+
+def _descriptor(
+    name: str, files: dict[str, bytes], resource_name: str
+) -> tuple[dict[str, Any], str, list[dict[str, Any]]]:
+    """The descriptor, the resource's path and its fields; any other shape raises."""
+    descriptor = json.loads(decode(name, files["datapackage.json"]))
+    if not isinstance(descriptor, dict) or not isinstance(descriptor["resources"], list):
+        raise TypeError
+    resource = next(
+        r for r in descriptor["resources"] if isinstance(r, dict) and r.get("name") == resource_name
+    )
+    path = str(PurePosixPath(str(resource["path"])))
+    fields = resource["schema"]["fields"]
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        raise TypeError
+    return descriptor, path, fields
+
+
+MAX_UNPACKED = 512 * 1024 * 1024  # what a ZIP may unpack to
+MAX_FACTOR = Decimal(1_000_000_000)
+
+
+def _package_files(data: bytes, resource: str) -> dict[str, bytes]:
+    """datapackage.json and the CSV files of a zipped package, refusing archives that would
+    unpack to more than MAX_UNPACKED."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir()
+            and (info.filename == "datapackage.json" or info.filename.lower().endswith(".csv"))
+        ]
+        if sum(info.file_size for info in members) > MAX_UNPACKED:
+            raise ValueError("too large")
+        return {str(PurePosixPath(info.filename)): archive.read(info) for info in members}
 
 
 def read_table(name: str, data: bytes, resource: str = "budget-lines") -> Table:
@@ -260,13 +319,9 @@ def read_table(name: str, data: bytes, resource: str = "budget-lines") -> Table:
         return read_xlsx(name, data)
     if lower.endswith(".zip"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                files = {
-                    str(PurePosixPath(n)): archive.read(n)
-                    for n in archive.namelist()
-                    if not n.endswith("/") and archive.getinfo(n).file_size < 2**31
-                }
-        except zipfile.BadZipFile:
+            files = _package_files(data, resource)
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, OSError,
+                EOFError, ValueError):  # fmt: skip
             problems = Problems(name)
             problems.add(1, 1, _("The file is not a readable ZIP archive."))
             raise problems.refuse() from None

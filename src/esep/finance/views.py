@@ -126,7 +126,8 @@ def dataset(request: HttpRequest, dataset_id: int) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("finance.upload"):
         raise PermissionDenied
-    form = UploadForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = UploadForm(request.POST if bound else None, request.FILES if bound else None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]

@@ -131,11 +131,25 @@ earliest AS (
     SELECT unit_id, arg_min(population, year) AS population FROM pops GROUP BY unit_id
 ),
 wanted AS (SELECT unit_id, year FROM sums UNION SELECT unit_id, year FROM totals),
-pop_of AS (  -- the population of the year, else of the nearest earlier year, else the earliest
+lost AS (  -- a region before a part split off also served that part's residents
+    SELECT w.unit_id, w.year, c.region_id AS split_off
+    FROM wanted AS w JOIN changes AS c ON c.former_id = w.unit_id AND w.year < c.split_year
+),
+asked AS (SELECT unit_id, year FROM wanted UNION SELECT split_off, year FROM lost),
+known AS (  -- the population of the year, else of the nearest earlier year, else the earliest
     SELECT w.unit_id, w.year, COALESCE(a.population, e.population) AS population
-    FROM wanted AS w
+    FROM asked AS w
     ASOF LEFT JOIN pops AS a ON a.unit_id = w.unit_id AND w.year >= a.year
     LEFT JOIN earliest AS e ON e.unit_id = w.unit_id
+),
+pop_of AS (
+    SELECT k.unit_id, k.year,
+        k.population + COALESCE((
+            SELECT SUM(COALESCE(o.population, 0)) FROM lost AS l
+            JOIN known AS o ON o.unit_id = l.split_off AND o.year = l.year
+            WHERE l.unit_id = k.unit_id AND l.year = k.year
+        ), 0) AS population
+    FROM known AS k JOIN wanted AS w ON w.unit_id = k.unit_id AND w.year = k.year
 ),
 rows AS (
     SELECT s.unit_id, s.year, s.phase, false AS consolidated, u.kind,

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "esep.accounts",
     "esep.territory",
     "esep.finance",
+    "esep.accountability",
     "esep.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -10,6 +10,7 @@ from esep.territory.urls import export_urlpatterns
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("esep.accountability.open311.urls")),
     *export_urlpatterns,
     *finance_exports,
 ]
@@ -17,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("esep.core.urls")),
     path("", include("esep.territory.urls")),
     path("", include("esep.finance.urls")),
+    path("", include("esep.accountability.urls")),
     path("accounts/", include("esep.accounts.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=True,

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from esep.core import calendar_actions
 from esep.core.actions import Actor
-from esep.core.models import AuditEntry, LedgerEntry
+from esep.core.models import AuditEntry, LedgerEntry, TransferredDay
 from esep.territory.models import Body, Unit
 
 from . import actions
@@ -110,3 +113,62 @@ class UnitAdmin(ReadOnlyAdmin):
 @admin.register(Body, site=admin_site)
 class BodyAdmin(ReadOnlyAdmin):
     list_display = ["kind", "unit"]
+
+
+class TransferredDayForm(forms.ModelForm):
+    class Meta:
+        model = TransferredDay
+        fields = ["date", "kind", "reason", "source_url"]
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("date") or self.instance.date
+        if day and data.get("kind") and data.get("reason"):
+            calendar_actions.check_transferred_day(
+                day=day, kind=data["kind"], reason=data["reason"]
+            )
+        return data
+
+
+@admin.register(TransferredDay, site=admin_site)
+class TransferredDayAdmin(ReadOnlyAdmin):
+    """Days off and working days moved by decree; writes go through the calendar actions."""
+
+    form = TransferredDayForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["date", "kind", "reason", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["reason"]
+    date_hierarchy = "date"
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        return ["date", "kind", "reason", "source_url"] + (["created_at"] if obj else [])
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return ["date", "created_at"] if obj else []  # another date is another transfer
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("core.edit_calendar")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("core.edit_calendar")
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("core.edit_calendar")
+
+    def save_model(self, request, obj, form, change):
+        saved = calendar_actions.set_transferred_day(
+            Actor.of(request.user),
+            day=obj.date,
+            kind=obj.kind,
+            reason=obj.reason,
+            source_url=obj.source_url,
+        )
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+    def delete_model(self, request, obj):
+        calendar_actions.remove_transferred_day(Actor.of(request.user), day=obj.date)
+
+    def delete_queryset(self, request, queryset):
+        for transferred in queryset:
+            calendar_actions.remove_transferred_day(Actor.of(request.user), day=transferred.date)

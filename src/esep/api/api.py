@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import NinjaAPI, Swagger
 
+from esep.accountability.api import router as accountability_router
 from esep.core.api import router as core_router
 from esep.finance.api import router as finance_router
 from esep.territory.api import router as territory_router
@@ -46,3 +47,4 @@ errors.install(api)
 api.add_router("/", core_router)
 api.add_router("/", territory_router)
 api.add_router("/", finance_router)
+api.add_router("/", accountability_router)

@@ -81,3 +81,40 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class TransferredDayKind(models.TextChoices):
+    DAY_OFF = "day_off", _("day off")
+    WORKING_DAY = "working_day", _("working day")
+
+
+class TransferredDay(models.Model):
+    """A day the Government moved by decree: a weekday made a day off, or a weekend day made a
+    working day. It overrides the public-holiday calendar for its date (see core.calendar)."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=TransferredDayKind.choices)
+    reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        help_text=_("The act that moved the day, e.g. “Decree of the Government No. … of …”."),
+    )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transferred day")
+        verbose_name_plural = _("transferred days")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TransferredDayKind.values),
+                name="transferred_day_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="transferred_day_reason_given"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"

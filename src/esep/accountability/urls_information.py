@@ -1,0 +1,3 @@
+"""Requests for information."""
+
+urlpatterns: list = []

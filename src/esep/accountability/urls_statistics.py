@@ -1,0 +1,3 @@
+"""Public appeals and their figures (per body, per unit, nationwide)."""
+
+urlpatterns: list = []

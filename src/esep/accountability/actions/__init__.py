@@ -15,12 +15,13 @@ from .appeals import (
     rate_appeal,
     unpublish_appeal,
 )
-from .categories import issue_api_key, load_categories, revoke_api_key
+from .categories import client_for_key, issue_api_key, load_categories, revoke_api_key
 
 __all__ = [
     "RateLimited",
     "answer_appeal",
     "assign_appeal",
+    "client_for_key",
     "complain_about_appeal",
     "extend_appeal",
     "file_appeal",

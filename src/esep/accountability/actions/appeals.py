@@ -338,9 +338,9 @@ def _required(value: str, field: str) -> str:
 
 def assign_appeal(actor: Actor, appeal: Appeal, *, assignee: Any) -> Appeal:
     """Give an open appeal to a member of the body's staff (or take it back: None)."""
-    from esep.accounts.rules import role_covers
-    from esep.accounts.queries import active_roles
     from esep.accounts.models import BODY_ROLES
+    from esep.accounts.queries import active_roles
+    from esep.accounts.rules import role_covers
 
     if assignee is not None and not any(
         role.kind in BODY_ROLES and role.body_id == appeal.body_id and role_covers(role, appeal)
@@ -496,7 +496,7 @@ def leave_appeal(actor: Actor, appeal: Appeal, *, reason: str, note: str = "") -
         appeal.answer_text = note
         clock.close(appeal, clock.now(), calendar, term=appeal.deadline)
         appeal.save()
-        explanation = "\n".join(filter(None, [LeaveReason(reason).label, note]))
+        explanation = "\n".join(filter(None, [str(LeaveReason(reason).label), note]))
         _step(appeal, StepKind.LEFT, actor, note=explanation, on_time=appeal.on_time)
         act.record(appeal, reason=reason, on_time=appeal.on_time)
         notify.applicant(appeal, StepKind.LEFT, str(explanation))

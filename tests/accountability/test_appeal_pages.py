@@ -50,7 +50,7 @@ def test_place_then_category_then_details(town, client, aigerim):
     page = client.get(url("file_appeal"), {"region": town.oblast.pk}).content.decode()
     assert f"?unit={town.talgar.pk}" in page
     page = client.get(url("file_appeal"), {"unit": town.kendala.pk}).content.decode()
-    assert f"category=roads" in page
+    assert "category=roads" in page
     page = client.get(url("file_appeal"), {"unit": town.kendala.pk, "category": "roads"})
     assert 'name="attribute_hazard"' in page.content.decode()
 
@@ -93,17 +93,20 @@ def test_bad_details_keep_what_was_typed_and_write_nothing(change, message, town
     assert not Appeal.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "upload, message",
-    [
-        (SimpleUploadedFile("x.pdf", b"MZ\x90\x00binary", content_type="application/pdf"), "not a PDF"),
-        (SimpleUploadedFile("x.png", PNG, content_type="application/pdf"), "not a PDF"),
-        (SimpleUploadedFile("big.pdf", PDF + b"0" * (5 * 1024 * 1024), content_type="application/pdf"), "at most 5"),
-    ],
-)  # fmt: skip
+PDF_TYPE = "application/pdf"
+BAD_FILES = [
+    (("x.pdf", b"MZ\x90\x00binary", PDF_TYPE), "not a PDF"),
+    (("x.png", PNG, PDF_TYPE), "not a PDF"),
+    (("big.pdf", PDF + b"0" * (5 * 1024 * 1024), PDF_TYPE), "at most 5"),
+]
+
+
+@pytest.mark.parametrize("upload, message", BAD_FILES)
 def test_bad_files_are_refused(upload, message, town, client, aigerim):
     client.force_login(aigerim)
-    response = client.post(url("file_appeal"), {**details(town), "files": [upload]})
+    name, data, kind = upload
+    file = SimpleUploadedFile(name, data, content_type=kind)
+    response = client.post(url("file_appeal"), {**details(town), "files": [file]})
     assert response.status_code == 400 and message in response.content.decode()
     assert not Appeal.objects.exists() and not AppealFile.objects.exists()
 

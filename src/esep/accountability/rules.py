@@ -47,3 +47,4 @@ rules.add_perm("accountability.complain", is_applicant)
 rules.add_perm("accountability.use_inbox", is_staff_of_a_body)
 rules.add_perm("accountability.manage_categories", is_administrator)
 rules.add_perm("accountability.issue_api_key", is_administrator)
+from . import rules_information  # noqa: E402,F401

@@ -118,7 +118,7 @@ class BodyAdmin(ReadOnlyAdmin):
 class TransferredDayForm(forms.ModelForm):
     class Meta:
         model = TransferredDay
-        fields = ["date", "kind", "reason", "source_url"]
+        fields = ["date", "kind", "reason"]  # the admin adds source_url (https by default)
 
     def clean(self):
         data = super().clean()

@@ -13,6 +13,17 @@ from .appeals import (
 )
 from .categories import AttributeType, Category, CategoryAttribute
 from .clients import ApiClient
+from .information import (
+    AccessLaw,
+    DayKind,
+    Direction,
+    DisplayStatus,
+    InformationFile,
+    InformationMessage,
+    InformationRequest,
+    MessageKind,
+    RequestState,
+)
 
 __all__ = [
     "ApiClient",
@@ -27,4 +38,13 @@ __all__ = [
     "FileRole",
     "LeaveReason",
     "StepKind",
+    "AccessLaw",
+    "DayKind",
+    "Direction",
+    "DisplayStatus",
+    "InformationFile",
+    "InformationMessage",
+    "InformationRequest",
+    "MessageKind",
+    "RequestState",
 ]

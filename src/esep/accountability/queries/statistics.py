@@ -16,14 +16,23 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Q, Value
-from django.db.models import When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 
 from esep.territory.models import Body, Unit, UnitKind
 
 from ..models import Appeal, AppealStatus, AppealStep, Category
 from ..models.appeals import DECIDED_STATUSES, OPEN_STATUSES
-from .public_appeals import SATISFIED, Scope, month_start, next_month
+from .public_appeals import SATISFIED, Scope, month_start
 
 TREND_MONTHS = 24
 REGION_KINDS = (UnitKind.OBLAST, UnitKind.REPUBLICAN_CITY)
@@ -328,9 +337,9 @@ def key_figures(
     leaves the body out). Four queries, each grouped by body, through the indexes
     `appeal_body_figures`, `appeal_open_by_deadline` and `step_from_body`."""
     groups: dict[Any, KeyFigures] = {}
-    bodies = Body.objects.all() if scope.unit is None else Body.objects.filter(scope.at("id__in"))
+    bodies = Body.objects.all()
     if scope.unit is not None:
-        bodies = Body.objects.filter(unit__path__startswith=scope.unit.path)
+        bodies = bodies.filter(unit__path__startswith=scope.unit.path)
     group_by_body = {}
     for pk, path in bodies.values_list("pk", "unit__path"):
         key = group_of(pk, path)
@@ -352,11 +361,7 @@ def key_figures(
             n=Count("pk"),
             on_time=Count("pk", filter=Q(on_time=True)),
             rated=Count("rating"),
-            rating_sum=Count("pk", filter=Q(rating=1))
-            + 2 * Count("pk", filter=Q(rating=2))
-            + 3 * Count("pk", filter=Q(rating=3))
-            + 4 * Count("pk", filter=Q(rating=4))
-            + 5 * Count("pk", filter=Q(rating=5)),
+            rating_sum=Sum("rating"),
         )
         .order_by()
     ):
@@ -366,7 +371,7 @@ def key_figures(
         n, on_time, status = row["n"], row["on_time"], row["status"]
         found.received.add(n)
         found.rated.add(row["rated"])
-        found.rating_sum += row["rating_sum"]
+        found.rating_sum += row["rating_sum"] or 0
         if status in DECIDED_STATUSES:
             found.decided.add(n)
             found.on_time.add(on_time)
@@ -400,17 +405,6 @@ def key_figures(
 
 def path_ids(path: str) -> list[str]:
     return path.strip("/").split("/")
-
-
-@dataclass
-class UnitPage:
-    """A unit's figures, its own bodies' and those of the units directly below it."""
-
-    unit: Unit
-    ancestors: list[Unit]
-    figures: Figures
-    own: list[tuple[Body, KeyFigures]]
-    children: list[tuple[Unit, KeyFigures]]
 
 
 def unit_rows(unit: Unit, today: dt.date) -> tuple[list, list]:

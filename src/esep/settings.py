@@ -77,6 +77,9 @@ DEMO = env_bool("ESEP_DEMO", False)
 # esep/core/cache.py); this bounds how long an unused copy is kept. 0 turns the cache off.
 ESEP_PAGE_CACHE_SECONDS = env_int("ESEP_PAGE_CACHE_SECONDS", 600)
 ESEP_PAGE_CACHE_MAX_BYTES = env_int("ESEP_PAGE_CACHE_MAX_BYTES", 2_000_000, minimum=1)
+# Appeals filed in any hour, per account and per address (or Open311 client and email).
+ESEP_APPEALS_PER_HOUR_ACCOUNT = env_int("ESEP_APPEALS_PER_HOUR_ACCOUNT", 5, minimum=1)
+ESEP_APPEALS_PER_HOUR_SOURCE = env_int("ESEP_APPEALS_PER_HOUR_SOURCE", 20, minimum=1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

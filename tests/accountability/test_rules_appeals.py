@@ -150,3 +150,22 @@ def test_category_and_key_management_is_for_administrators(town, alice, bolat, b
     actions.revoke_api_key(Actor.of(alice), client)
     assert actions.client_for_key(key) is None
     assert ApiClient.objects.count() == 1
+
+
+def test_commands_load_categories_and_issue_and_revoke_keys(regions):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from esep.accountability.models import ApiClient, Category
+
+    out = StringIO()
+    call_command("load_categories", stdout=out)
+    assert Category.objects.filter(is_active=True).count() >= 12 and "categories" in out.getvalue()
+    out = StringIO()
+    call_command("issue_api_key", "FixMyStreet KZ", "ops@example.kz", stdout=out)
+    key = out.getvalue().split(": ", 1)[1].split()[0]
+    client = actions.client_for_key(key)
+    assert client is not None and client.name == "FixMyStreet KZ"
+    call_command("issue_api_key", "--revoke", client.key_prefix, stdout=StringIO())
+    assert actions.client_for_key(key) is None and ApiClient.objects.count() == 1

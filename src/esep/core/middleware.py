@@ -1,4 +1,5 @@
-"""Turn Django's bare 405 answers into a translated page (or JSON under /api/)."""
+"""Turn Django's bare 405 answers into a translated page (or JSON under /api/). Open311 answers
+its own errors in its own format, so its 405s are left as they are."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ class FriendlyErrorsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code == 405:
+        if response.status_code == 405 and not request.path.startswith("/open311/"):
             from .views import error_page
 
             friendly = error_page(request, 405)

@@ -16,10 +16,11 @@ from esep.core.actions import Actor
 from esep.territory.geo import load_boundaries
 from esep.territory.history import load_history
 from esep.territory.importers import load_regions
-from esep.territory.models import Body, Boundary, Power, Unit
+from esep.territory.models import Body, Boundary, Unit
 from esep.territory.powers import load_powers
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, describe_demo_accounts
+from .appeals import build_appeals
 from .budgets import build_budgets
 from .territory import DEFAULT_SEED, build_registry
 
@@ -42,8 +43,9 @@ def build_demo(
 ) -> Iterator[str]:
     """Load the real top-level units, create the demo accounts, invent the registry below the
     units (`scale` "small" or "national", from `seed`), then the budgets 2000–2025 of the
-    units that have budgets (`esep.demo.budgets`). Safe to run again: what exists is kept.
-    With `progress`, a progress bar follows the units, each top-level unit, then the budgets."""
+    units that have budgets (`esep.demo.budgets`) and the appeals since 2021
+    (`esep.demo.appeals`). Safe to run again: what exists is kept. With `progress`, a progress
+    bar follows the units, each top-level unit, then the budgets and the appeals."""
     actor = Actor.cli("demo")
     with Progress(transient=True, disable=not progress) as bar:
         task = bar.add_task("loading units", total=20)
@@ -61,8 +63,7 @@ def build_demo(
             load_history(actor)
             if not Boundary.objects.exists():
                 load_boundaries(actor)
-            if not Power.objects.exists():
-                load_powers(actor)
+            load_powers(actor)  # idempotent: brings new powers into an older database
         present = Unit.objects.count() - created
         bar.update(task, description=f"demo registry ({scale})", completed=0, total=20)
         registry = build_registry(
@@ -77,6 +78,9 @@ def build_demo(
             seed=seed,
             step=lambda label, n: bar.update(task, description=f"demo budgets: {label}", advance=n),
         )
+        bar.update(task, description="demo appeals", completed=0, total=1)
+        appeals = build_appeals(actor, seed=seed, scale=scale)
+        bar.advance(task)
     yield f"units created: {created} (already present: {present})"
     yield "demo registry ({scale}, seed {seed}): {counts}".format(
         scale=scale, seed=seed, counts=", ".join(f"{n} {key}" for key, n in registry.items())
@@ -88,4 +92,11 @@ def build_demo(
         ).format(seed=seed, **budgets)
     else:
         yield "demo budgets: not generated (budget figures that are not demo data are present)"
+    if appeals["appeals"]:
+        yield (
+            "demo appeals (seed {seed}): {appeals} appeals, {complaints} complaints to the body "
+            "above, {steps} steps, {applicants} applicant accounts; {open} open, {overdue} overdue"
+        ).format(seed=seed, **appeals)
+    else:
+        yield "demo appeals: not generated (demo appeals are present)"
     yield from describe_demo_accounts()

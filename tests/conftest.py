@@ -42,6 +42,9 @@ PUBLIC_PAGES = [
     "accounts/register/",
     "accounts/password-reset/",
     "accounts/password-reset/sent/",
+    "appeals/",
+    "appeals/public/",
+    "information/",
 ]
 
 

@@ -80,6 +80,9 @@ ESEP_PAGE_CACHE_MAX_BYTES = env_int("ESEP_PAGE_CACHE_MAX_BYTES", 2_000_000, mini
 # Appeals filed in any hour, per account and per address (or Open311 client and email).
 ESEP_APPEALS_PER_HOUR_ACCOUNT = env_int("ESEP_APPEALS_PER_HOUR_ACCOUNT", 5, minimum=1)
 ESEP_APPEALS_PER_HOUR_SOURCE = env_int("ESEP_APPEALS_PER_HOUR_SOURCE", 20, minimum=1)
+ESEP_INFORMATION_REQUESTS_PER_HOUR_ACCOUNT = env_int(
+    "ESEP_INFORMATION_REQUESTS_PER_HOUR_ACCOUNT", 5, minimum=1
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

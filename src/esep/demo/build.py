@@ -22,6 +22,7 @@ from esep.territory.powers import load_powers
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, describe_demo_accounts
 from .appeals import build_appeals
 from .budgets import build_budgets
+from .information import build_information_requests
 from .territory import DEFAULT_SEED, build_registry
 
 
@@ -80,6 +81,8 @@ def build_demo(
         )
         bar.update(task, description="demo appeals", completed=0, total=1)
         appeals = build_appeals(actor, seed=seed, scale=scale)
+        bar.update(task, description="demo information requests")
+        information = build_information_requests(rng_seed=seed, actor=actor)
         bar.advance(task)
     yield f"units created: {created} (already present: {present})"
     yield "demo registry ({scale}, seed {seed}): {counts}".format(
@@ -99,4 +102,11 @@ def build_demo(
         ).format(seed=seed, **appeals)
     else:
         yield "demo appeals: not generated (demo appeals are present)"
+    if information["requests"]:
+        yield (
+            "demo information requests (seed {seed}): {requests} requests, {answered} answered, "
+            "{waiting} waiting, {overdue} overdue"
+        ).format(seed=seed, **information)
+    else:
+        yield "demo information requests: not generated (demo requests are present)"
     yield from describe_demo_accounts()

@@ -61,7 +61,7 @@ STATUTORY_LAW: dict[str, Any] = {
     "title_kk": "«Ақпаратқа қол жеткізу туралы» Қазақстан Республикасының Заңы",
     "title_ru": "Закон Республики Казахстан «О доступе к информации»",
     "title_en": "Law of the Republic of Kazakhstan “On access to information”",
-    "citation": "Law of the Republic of Kazakhstan of 16 November 2015 No. 401-V",
+    "citation": "No. 401-V of 16 November 2015",
     "article": "Article 11",
     "response_days": 15,
     "day_kind": DayKind.CALENDAR,
@@ -210,7 +210,7 @@ def _tell_requester(info_request: InformationRequest, subject: Any, note: str = 
     """Email the requester, in the language they wrote in, once the transaction commits.
     `subject` is a lazy translation with a %(number)s placeholder."""
     user = info_request.requester
-    if user is None or not user.email:
+    if user is None or not user.email or info_request.is_demo:
         return
     language = info_request.language or settings.LANGUAGE_CODE
 
@@ -243,13 +243,16 @@ def _tell_requester(info_request: InformationRequest, subject: Any, note: str = 
 
 
 def file_information_request(
-    actor: Actor, *, body: Body | None, title: str, text: str
+    actor: Actor, *, body: Body | None, title: str, text: str, is_demo: bool = False
 ) -> InformationRequest:
     """A signed-in resident asks `body` for information. Every problem is reported at once,
     as a ValidationError keyed by field; nothing is written. At most
-    ESEP_INFORMATION_REQUESTS_PER_HOUR_ACCOUNT (5) requests an hour per account."""
+    ESEP_INFORMATION_REQUESTS_PER_HOUR_ACCOUNT (5) requests an hour per account. Only the
+    system (the demo build) marks a request as demo data."""
     if actor.user is None and not actor.system:
         raise ActionRefused(_("Sign in to ask for information."))
+    if is_demo and not actor.system:
+        raise ActionRefused(_("You are not allowed to do this here."))
     _refuse_unless(actor, "accountability.file_information_request", None)
     errors: dict[str, list[str]] = {}
     if not isinstance(body, Body):
@@ -271,8 +274,9 @@ def file_information_request(
         now = clock.now()
         if (
             actor.user is not None
+            and not actor.system  # the demo build files for its invented resident
             and InformationRequest.objects.filter(
-                requester=actor.user, sent_at__gte=now - timedelta(hours=1)
+                requester=actor.user, sent_at__gt=now - timedelta(hours=1)
             ).count()
             >= _per_hour()
         ):
@@ -296,6 +300,7 @@ def file_information_request(
             sent_at=now,
             sent_on=today,
             updated_at=now,
+            is_demo=is_demo,
         )
         start_term(info_request, today, WorkingCalendar.load(), extended=False)
         info_request.save()

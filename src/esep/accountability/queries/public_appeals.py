@@ -10,7 +10,8 @@ Filters (query parameters of the page and of GET /api/v1/appeals):
 - `body`: appeals the body received, that is appeals now at the body or that it forwarded to
   another body; with an outcome or a status, appeals now at the body (closed appeals never move)
   except for the `forwarded` outcomes, which are the body's forwardings;
-- `bodies_in`: the same for every body of a unit and of the units below it;
+- `bodies_in`: the same for every body of a unit and of the units below it (with `body` as
+  well: that body's, if it is one of them, else none);
 - `unit`: appeals about a place in the unit or below it (the appeal's place, whoever answers);
 - `category`: the category's code;
 - `status`: the appeal's status now;
@@ -27,6 +28,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -36,22 +38,26 @@ from ..models import Appeal, AppealStatus, AppealStep, StepKind
 from ..models.appeals import DECIDED_STATUSES, OPEN_STATUSES
 
 SATISFIED = 4  # ratings of 4 and 5 count as satisfied
-MONTH = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])$")
-FIRST_YEAR, LAST_YEAR = 1991, 2100
+MONTH_PATTERN = r"^(?P<year>19[0-9]{2}|2[0-9]{3})-(?P<month>0[1-9]|1[0-2])$"
+MONTH = re.compile(MONTH_PATTERN)
 
-# What happened to an appeal, as the figures count it.
-OUTCOMES: dict[str, str] = {
-    "decided": _("Decided (answered or left without consideration)"),
-    "on_time": _("Decided on time"),
-    "late": _("Decided late"),
-    "open": _("Open"),
-    "overdue": _("Open and overdue now"),
-    "forwarded": _("Forwarded to another body or organisation"),
-    "forwarded_on_time": _("Forwarded on time"),
-    "extended": _("Term extended"),
-    "rated": _("Rated by the applicant"),
-    "satisfied": _("Rated 4 or 5 by the applicant"),
-}
+
+class Outcome(models.TextChoices):
+    """What happened to an appeal, as the figures count it."""
+
+    DECIDED = "decided", _("Decided (answered or left without consideration)")
+    ON_TIME = "on_time", _("Decided on time")
+    LATE = "late", _("Decided late")
+    OPEN = "open", _("Open")
+    OVERDUE = "overdue", _("Open and overdue now")
+    FORWARDED = "forwarded", _("Forwarded to another body or organisation")
+    FORWARDED_ON_TIME = "forwarded_on_time", _("Forwarded on time")
+    EXTENDED = "extended", _("Term extended")
+    RATED = "rated", _("Rated by the applicant")
+    SATISFIED = "satisfied", _("Rated 4 or 5 by the applicant")
+
+
+OUTCOMES: dict[str, str] = dict(Outcome.choices)
 
 # Only these fields of a public appeal are ever read for the list, the map and the API.
 PUBLIC_FIELDS = (
@@ -102,12 +108,9 @@ def next_month(year: int, month: int) -> tuple[int, int]:
 
 
 def parse_month(text: str) -> tuple[int, int] | None:
-    """ "2026-03" → (2026, 3); None for anything else (or a year out of range)."""
-    found = MONTH.match(text or "")
-    if not found:
-        return None
-    year, month = int(found["year"]), int(found["month"])
-    return (year, month) if FIRST_YEAR <= year <= LAST_YEAR else None
+    """The (year, month) of "2026-03"; None for anything else (years 1900 to 2999)."""
+    found = MONTH.fullmatch(text or "")
+    return (int(found["year"]), int(found["month"])) if found else None
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,9 @@ def public_appeals(filters: Filters, today: dt.date) -> QuerySet[Appeal]:
     qs = Appeal.objects.filter(is_public=True).filter(
         scoped(filters.scope, filters.outcome or None, filters.status or None, today)
     )
+    both = filters.body is not None and filters.bodies_in is not None
+    if both and not filters.bodies_in.covers(filters.body.unit):
+        qs = qs.none()  # the body's appeals only if the body is one of the unit's
     if filters.unit is not None:
         qs = qs.filter(unit__path__startswith=filters.unit.path)
     if filters.category:

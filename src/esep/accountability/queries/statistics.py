@@ -38,10 +38,17 @@ TREND_MONTHS = 24
 REGION_KINDS = (UnitKind.OBLAST, UnitKind.REPUBLICAN_CITY)
 
 
-def link(scope: Scope, **params: str | None) -> str:
-    """The query string of the public list for `scope` and `params` (empty ones left out)."""
-    query = {**scope.params, **{key: value for key, value in params.items() if value}}
-    return urlencode(query)
+PARAM_ORDER = ("body", "bodies_in", "unit", "category", "status", "outcome", "month")
+
+
+def _query(filters: dict[str, str]) -> str:
+    return urlencode([(key, filters[key]) for key in PARAM_ORDER if filters.get(key)])
+
+
+def link(scope: Scope, **params: str) -> str:
+    """The query string of the public list for `scope` and `params` (empty ones left out), in
+    the order of PARAM_ORDER."""
+    return _query({**scope.params, **params})
 
 
 @dataclass
@@ -50,7 +57,12 @@ class Tally:
 
     total: int = 0
     public: int = 0
-    query: str = ""
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def query(self) -> str:
+        """The filters as the public list's query string (built when a page asks for it)."""
+        return _query(self.filters)
 
     def add(self, count: int, public: bool = False) -> None:
         self.total += count
@@ -134,9 +146,10 @@ class Outcomes:
         return share(self.on_time.total, self.decided.total)
 
     def set_links(self, scope: Scope, **params: str) -> None:
-        self.received.query = link(scope, **params)
+        base = {**scope.params, **params}
+        self.received.filters = base
         for name in ("decided", "on_time", "late", "open", "overdue", "forwarded"):
-            getattr(self, name).query = link(scope, **params, outcome=name)
+            getattr(self, name).filters = {**base, "outcome": name}
 
     def count(self, status: str, on_time: bool | None, overdue: bool, n: int, public: bool) -> None:
         """Count `n` appeals now at the scope's bodies."""
@@ -205,9 +218,8 @@ def figures(scope: Scope, today: dt.date) -> Figures:
     months = trend_months(today)
     found = Figures(scope=scope, today=today)
     found.set_links(scope)
-    found.forwarded_on_time.query = link(scope, outcome="forwarded_on_time")
-    for name in ("extended", "rated", "satisfied"):
-        getattr(found, name).query = link(scope, outcome=name)
+    for name in ("forwarded_on_time", "extended", "rated", "satisfied"):
+        getattr(found, name).filters = {**scope.params, "outcome": name}
     found.trend = [MonthRow(month=month) for month in months]
     for row in found.trend:
         row.set_links(scope, month=row.month.text)

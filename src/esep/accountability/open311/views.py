@@ -20,6 +20,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from esep.core.cache import public_page
+
 from .. import clock
 from . import queries, records
 from .formats import FORMATS, Open311Error, error_response, respond
@@ -75,6 +77,23 @@ def answer_language(request: HttpRequest) -> str:
     return requested_language(request) or default
 
 
+# Every query parameter an Open311 read may depend on: they make the page cache's key.
+CACHE_PARAMS = (
+    "service_request_id",
+    "service_code",
+    "status",
+    "start_date",
+    "end_date",
+    "jurisdiction_id",
+    "locale",
+)
+
+
+def _cache_vary(request: HttpRequest) -> str:
+    """A cached read depends on the answer's language and on the legal clock's day."""
+    return f"{answer_language(request)}:{clock.today()}"
+
+
 def open311(*methods: str) -> Callable[[View], View]:
     """An Open311 endpoint answering `methods` (HEAD goes with GET) at `<name>.<format>`:
     unknown formats, other methods, unknown jurisdictions and Open311Error become Open311
@@ -111,6 +130,9 @@ def open311(*methods: str) -> Callable[[View], View]:
                     response["Access-Control-Allow-Origin"] = "*"
                 return response
 
+        if "GET" in methods:
+            # Reads are public: served from the page cache until data changes, per language.
+            return public_page(params=CACHE_PARAMS, vary=_cache_vary)(endpoint)
         return endpoint
 
     return decorate

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ipware import get_client_ip
 
 from esep.core.actions import Actor
+from esep.core.cache import signed_in_page
 from esep.territory.geo import region_map
 from esep.territory.models import Body, Unit
 
@@ -144,6 +145,7 @@ def my_appeals(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@signed_in_page(params=("body", "show", "page"), vary=lambda request: str(clock.today()))
 def inbox(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from esep.core.actions import Actor
-from esep.core.cache import public_page
+from esep.core.cache import public_page, signed_in_page
 from esep.territory.models import Body, Unit
 from esep.territory.queries import top_level_units
 
@@ -536,6 +536,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
+@signed_in_page(params=("all", "page"), vary=lambda request: str(clock.today()))
 def inbox(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("accountability.use_information_inbox"):
         raise PermissionDenied

@@ -20,6 +20,7 @@ from esep.core.actions import Actor
 from esep.core.i18n import compile_catalogues
 from esep.territory.importers import load_regions
 from esep.territory.models import Body, Unit
+from tests.browser import browser, visit  # noqa: F401  (fixtures, registered once)
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "esep"
 PASSWORD = "correct-horse-battery-7"
@@ -46,6 +47,16 @@ PUBLIC_PAGES = [
     "appeals/public/",
     "information/",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called outside a request (actions, commands) speaks English in tests, whatever an
+    earlier test activated; a request still speaks the language of its address."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

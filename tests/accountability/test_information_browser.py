@@ -5,7 +5,6 @@ mistakes takes focus on its error summary."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -20,8 +19,8 @@ from tests.accountability.test_information_fixtures import (  # noqa: F401
     fixture_madina,
     fixture_media,
 )
+from tests.browser import Visit
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import CHROMIUM, FLAGS, Visit
 
 pytestmark = pytest.mark.browser
 WCAG = {
@@ -31,31 +30,12 @@ WCAG = {
 axe = Axe()
 
 
-@pytest.fixture(scope="module", name="chromium")
-def fixture_chromium() -> Iterator:
-    if not os.path.exists(CHROMIUM):
-        message = "browser tests need Chromium: apt-get install chromium"
-        if os.environ.get("ESEP_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
 @pytest.fixture(name="open_page")
-def fixture_open_page(chromium, live_server) -> Iterator:
+def fixture_open_page(browser, live_server) -> Iterator:
     opened: list[Visit] = []
 
     def open_(width: int = 375) -> Visit:
-        v = Visit(chromium, live_server.url, width)
+        v = Visit(browser, live_server.url, width)
         opened.append(v)
         return v
 

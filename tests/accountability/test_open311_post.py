@@ -205,7 +205,7 @@ def test_every_problem_is_reported_at_once(client, town, at, fms):
 def test_a_revoked_key_is_refused(client, town, at, fms):
     actions.revoke_api_key(SYSTEM, fms.client)
     at(2026, 3, 2)
-    response = post(client, "xml", fms_form(fms))
+    response = post(client, "xml", fms_form(fms), accept_language="en")
     assert response.status_code == 403
     assert "revoked" in errors_of(response, "xml")[0][1]
     assert not Appeal.objects.exists()

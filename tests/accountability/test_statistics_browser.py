@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.accountability.test_statistics import handled
-from tests.e2e.conftest import browser, visit
 from tests.e2e.test_pages_in_browser import check
 
-__all__ = ["browser", "handled", "visit"]  # fixtures, imported for pytest
+__all__ = ["handled"]  # a fixture, imported for pytest
 
 pytestmark = pytest.mark.browser
 

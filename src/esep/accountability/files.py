@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -74,3 +76,21 @@ def check_uploads(files: list[tuple[str, bytes, str]], *, field: str = "files") 
     if errors:
         raise ValidationError({field: errors})
     return checked
+
+
+def store_file(record: Any, upload: Upload, stored: list[Any]) -> None:
+    """Write `upload` into the file field of `record` (a StoredFile) and save the record;
+    `stored` collects what was written, for `discard_files` if the transaction fails."""
+    record.name = upload.name
+    record.content_type = upload.content_type
+    record.size = len(upload.data)
+    record.sha256 = upload.sha256
+    record.file.save(upload.name, ContentFile(upload.data), save=False)
+    stored.append(record)
+    record.save()
+
+
+def discard_files(stored: list[Any]) -> None:
+    """Remove the files of records whose transaction was rolled back."""
+    for record in stored:
+        record.file.delete(save=False)

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from esep.core.calendar import WorkingCalendar
 from esep.territory.models import Body, Unit
 
 from .. import clock, notify
-from ..files import Upload, check_uploads
+from ..files import Upload, check_uploads, discard_files, store_file
 from ..models import (
     ApiClient,
     Appeal,
@@ -151,22 +150,7 @@ def check_attributes(category: Category, values: dict[str, Any]) -> dict[str, An
 
 def _store(appeal: Appeal, uploads: Sequence[Upload], role: str, stored: list[AppealFile]) -> None:
     for upload in uploads:
-        record = AppealFile(
-            appeal=appeal,
-            role=role,
-            name=upload.name,
-            content_type=upload.content_type,
-            size=len(upload.data),
-            sha256=upload.sha256,
-        )
-        record.file.save(upload.name, ContentFile(upload.data), save=False)
-        stored.append(record)
-        record.save()
-
-
-def _discard(stored: list[AppealFile]) -> None:
-    for record in stored:
-        record.file.delete(save=False)
+        store_file(AppealFile(appeal=appeal, role=role), upload, stored)
 
 
 def _step(appeal: Appeal, kind: str, actor: Actor, **fields: Any) -> AppealStep:
@@ -306,7 +290,7 @@ def file_appeal(
             act.record(appeal, body=body.pk, category=category.code, channel=appeal.channel)
             notify.applicant(appeal, StepKind.FILED)
     except BaseException:
-        _discard(stored)
+        discard_files(stored)
         raise
     return appeal
 
@@ -474,7 +458,7 @@ def answer_appeal(
             act.record(appeal, on_time=appeal.on_time, working_days=appeal.working_days)
             notify.applicant(appeal, StepKind.ANSWERED, text)
     except BaseException:
-        _discard(stored)
+        discard_files(stored)
         raise
     return appeal
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
@@ -29,7 +28,7 @@ from esep.core.calendar import WorkingCalendar
 from esep.territory.models import Body, BodyKind
 
 from .. import clock
-from ..files import Upload, check_uploads
+from ..files import Upload, check_uploads, discard_files, store_file
 from ..models import (
     AccessLaw,
     DayKind,
@@ -167,21 +166,7 @@ def _message(
 
 def _store(message: InformationMessage, uploads: Sequence[Upload], stored: list) -> None:
     for upload in uploads:
-        record = InformationFile(
-            message=message,
-            name=upload.name,
-            content_type=upload.content_type,
-            size=len(upload.data),
-            sha256=upload.sha256,
-        )
-        record.file.save(upload.name, ContentFile(upload.data), save=False)
-        stored.append(record)
-        record.save()
-
-
-def _discard(stored: list[InformationFile]) -> None:
-    for record in stored:
-        record.file.delete(save=False)
+        store_file(InformationFile(message=message), upload, stored)
 
 
 def start_term(
@@ -449,7 +434,7 @@ def answer_information_request(
                 info_request, gettext_lazy("Your request for information №%(number)s is answered")
             )
     except BaseException:
-        _discard(stored)
+        discard_files(stored)
         raise
     return info_request
 

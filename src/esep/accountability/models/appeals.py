@@ -341,17 +341,26 @@ class FileRole(models.TextChoices):
     ANSWER = "answer", _("Answer document")
 
 
-class AppealFile(models.Model):
-    """A file attached to an appeal or to its answer. Applicants' files are never public."""
+class StoredFile(models.Model):
+    """What esep keeps of every uploaded file (checked by `esep.accountability.files`)."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="files")
-    role = models.CharField(_("role"), max_length=10, choices=FileRole.choices)
-    file = models.FileField(_("file"), upload_to="appeals/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="files/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class AppealFile(StoredFile):
+    """A file attached to an appeal or to its answer. Applicants' files are never public."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="files")
+    role = models.CharField(_("role"), max_length=10, choices=FileRole.choices)
+    file = models.FileField(_("file"), upload_to="appeals/%Y/%m/")
 
     class Meta:
         verbose_name = _("file of an appeal")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from esep.core.i18n import pick
 
 from ..files import ACCEPTED_TYPES, MAX_FILE_BYTES
-from .appeals import MAX_TEXT
+from .appeals import MAX_TEXT, StoredFile
 
 MAX_TITLE = 200
 MAX_TERM_DAYS = 366
@@ -404,16 +404,11 @@ class InformationMessage(models.Model):
         return self.direction == Direction.FROM_BODY
 
 
-class InformationFile(models.Model):
+class InformationFile(StoredFile):
     """A document of an answer (PDF, JPEG or PNG up to 5 MB), public with its request."""
 
     message = models.ForeignKey(InformationMessage, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("file"), upload_to="information/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("document of an answer to a request for information")

@@ -23,17 +23,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shlex
 import shutil
-import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +47,6 @@ DEFAULT_YEARS = 10
 DEFAULT_SEED = 2026
 TARGET_RATIO = 1.5  # (2): esep's figures at most 1.5 × the raw SQL
 PAGE_GOAL = 0.5  # (1): cached pages at least half the trivial-view floor
-WRK_TIMEOUT = 10  # seconds, per request
 LONG_TIMEOUT = 4 * 3600  # seconds: writing millions of appeals takes minutes
 MANIFEST = "bench-appeals.json"  # in a --reuse-site DIR: the appeals written there
 
@@ -425,12 +420,10 @@ class Options:
         return f"`.venv/bin/python bench/appeals.py {shlex.join(self.args)}`"
 
     def wrk_args(self, seconds: int, latency: bool) -> list[str]:
-        args = [f"-t{self.threads}", f"-c{self.connections}", f"-d{seconds}s"]
-        args += ["--timeout", f"{WRK_TIMEOUT}s"]
-        return [*args, "--latency"] if latency else args
+        return self.http_options().wrk_args(seconds, latency)
 
     def http_options(self) -> http.Options:
-        return http.Options(
+        return http.PatientOptions(
             seconds=self.seconds,
             warmup=self.warmup,
             threads=self.threads,
@@ -513,17 +506,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
 def shell(
     env: dict[str, str], name: str, script: str, args: dict, timeout: int = http.STEP_TIMEOUT
 ) -> dict:
-    """Run `script` in the site with ARGS (passed in a file: the list of bodies is longer than
-    a command line may be); its last line of output is JSON."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="esep-bench-") as handle:
-        json.dump(args, handle)
-        handle.flush()
-        code = f"from pathlib import Path\nARGS = Path({handle.name!r}).read_text()\n{script}"
-        output = http.esep(["shell", "-c", code], env, timeout=timeout, label=f"shell -c {name}")
-    try:
-        return json.loads(output.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise http.BenchError(f"{name}: no JSON in the output:\n{output}") from None
+    return http.shell_json(env, name, script, args, timeout)
 
 
 # Weights of a body's share of the appeals, by the kind of its unit (an akimat; a maslikhat
@@ -541,73 +524,6 @@ WEIGHTS = {
 
 
 # --- (1) pages ----------------------------------------------------------------------------------
-
-
-def run_wrk(wrk: str, url: str, seconds: int, opts: Options, headers: list[str]) -> str:
-    extra = [arg for header in headers for arg in ("-H", header)]
-    done = subprocess.run(
-        [wrk, *opts.wrk_args(seconds, latency=True), *extra, url],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise http.BenchError(f"wrk {url} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def check_answer(port: int, target: http.Target, headers: list[str]) -> None:
-    import http.client as client
-
-    conn = client.HTTPConnection(http.HOST, port, timeout=60)
-    try:
-        conn.request("GET", target.path, headers=dict(h.split(": ", 1) for h in headers))
-        response = conn.getresponse()
-        status, body = response.status, response.read().decode("utf-8", "replace")
-    finally:
-        conn.close()
-    if status != 200:
-        raise http.BenchError(f"{target.name}: GET {target.path} answered {status}, not 200")
-    if target.expect not in body:
-        raise http.BenchError(f"{target.name}: GET {target.path} lacks {target.expect!r}")
-
-
-def measure(
-    targets: list[http.Target],
-    opts: Options,
-    env: dict[str, str],
-    tmp: Path,
-    wrk: str,
-    headers: dict[str, list[str]],
-) -> list[http.Result]:
-    """bench/run.py's measure, with request headers (the inbox's session cookie)."""
-    groups: list[list[http.Target]] = []
-    for target in targets:
-        if groups and groups[-1][0].server() == target.server():
-            groups[-1].append(target)
-        else:
-            groups.append([target])
-    results = []
-    for number, group in enumerate(groups, 1):
-        app, settings = group[0].server()
-        extra = "".join(f", {key}={value}" for key, value in settings)
-        print(f"gunicorn {app} ({opts.workers} sync workers{extra})", flush=True)
-        log = tmp / f"gunicorn-{number}.log"
-        server = http.gunicorn(app, {**env, **dict(settings)}, opts.http_options(), log, "/")
-        with server as port:
-            for target in group:
-                sent = headers.get(target.name, [])
-                check_answer(port, target, sent)
-                url = f"http://{http.HOST}:{port}{target.path}"
-                print(f"  {target.name}: warm-up {opts.warmup}s, run {opts.seconds}s", flush=True)
-                run_wrk(wrk, url, opts.warmup, opts, sent)
-                rps, p50, p99, total, errors = http.parse_wrk(
-                    run_wrk(wrk, url, opts.seconds, opts, sent)
-                )
-                check_answer(port, target, sent)
-                results.append(http.Result(target, rps, p50, p99, total, errors))
-    return results
 
 
 def uncached_latency(
@@ -629,11 +545,11 @@ def uncached_latency(
     with server as port:
         for target in targets:
             sent = headers.get(target.name, [])
-            check_answer(port, target, sent)  # the first request: its pages come into memory
+            http.check_answer(port, target, sent)  # the first request: its pages come into memory
             seconds = []
             for _ in range(runs):
                 started = time.perf_counter()
-                check_answer(port, target, sent)
+                http.check_answer(port, target, sent)
                 seconds.append(time.perf_counter() - started)
             print(f"  {target.name}: {[round(s, 2) for s in seconds]} s", flush=True)
             found.append((target, seconds))
@@ -675,16 +591,6 @@ def queries_table(counts: dict[str, dict], missing: dict[str, str]) -> str:
         hit = "never cached" if found["hit"] is None else str(found["hit"])
         rows.append(f"| {name} | {listed} | {constant} | {hit} |")
     return "\n".join(rows)
-
-
-def memory_gb() -> float:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return int(line.split()[1]) / 1024 / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def database_size(site: Path) -> str:
@@ -825,11 +731,7 @@ def report(
         "Queries counted with `CaptureQueriesContext` around a test-client GET in the site "
         "(uncached: ESEP_PAGE_CACHE_SECONDS=0; the inbox signed in as staff of the body named).",
         "",
-        f"- Machine: {os.cpu_count()} cores (nproc), {memory_gb():.0f} GB RAM, "
-        f"{http.cpu_model()}; Python {platform.python_version()}, SQLite "
-        f"{sqlite3.sqlite_version}, Django {version('Django')}"
-        + (f", gunicorn {version('gunicorn')}, {http.wrk_version(wrk)}" if wrk else "")
-        + f"; 1-minute load average {load:.2f} before the run.",
+        http.machine_line(wrk, load),
         f"- Site: ESEP_DEBUG=0, {prepared['vendor']} {where}.",
     ]
     if results:
@@ -843,14 +745,7 @@ def report(
 
 
 def write_readme(body: str) -> None:
-    block = f"{START_MARKER}\n{body}\n{END_MARKER}"
-    text = README.read_text()
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start != -1 and end > start:
-        text = text[:start] + block + text[end + len(END_MARKER) :]
-    else:
-        text = text.rstrip("\n") + f"\n\n{block}\n"
-    README.write_text(text)
+    http.write_block(START_MARKER, END_MARKER, body, "## Appeals")
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -934,7 +829,7 @@ def bench(opts: Options, tmp: Path, wrk: str | None, load: float) -> str:
             f"{facts['csrf_cookie']}={facts['csrf']['busy']}"
         )
         headers = {name: [cookie] for name in SIGNED_IN}
-        results = measure(targets, opts, env, tmp, wrk, headers)
+        results = http.measure(targets, opts.http_options(), env, tmp, wrk, headers, probe="/")
         latencies = uncached_latency(
             [t for t in chosen if t.name in UNCACHED], opts, env, tmp, headers
         )

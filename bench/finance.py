@@ -21,7 +21,6 @@ import argparse
 import csv
 import json
 import os
-import platform
 import random
 import shlex
 import shutil
@@ -32,7 +31,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +51,6 @@ DEFAULT_LINES = 5_000_000
 DEFAULT_SEED = 2026
 TARGET_RATIO = 2.0  # (a) and (b): esep at most twice its floor
 PAGE_GOAL = 0.5  # (c): cached pages at least half the trivial-view floor
-WRK_TIMEOUT = 10  # seconds, per request
 LONG_TIMEOUT = 4 * 3600  # seconds: an import of millions of lines takes minutes
 # Amounts of one line in thousand tenge (drawn in tenths), by budget level.
 AMOUNTS = {2: (10_000, 50_000_000), 3: (1_000, 5_000_000), 4: (10, 50_000)}
@@ -381,15 +378,6 @@ TARGETS = [
 
 
 @dataclass(frozen=True)
-class WrkOptions(http.Options):
-    """bench/run.py's wrk settings with a longer timeout: wrk's default (2 s) counts an uncached
-    page that waits longer behind 15 others as a socket error and fails the run."""
-
-    def wrk_args(self, seconds: int, latency: bool) -> list[str]:
-        return [*super().wrk_args(seconds, latency), "--timeout", f"{WRK_TIMEOUT}s"]
-
-
-@dataclass(frozen=True)
 class Options:
     seconds: int
     warmup: int
@@ -413,7 +401,7 @@ class Options:
         return f"`.venv/bin/python bench/finance.py {shlex.join(self.args)}`"
 
     def http_options(self) -> http.Options:
-        return WrkOptions(
+        return http.PatientOptions(
             seconds=self.seconds,
             warmup=self.warmup,
             threads=self.threads,
@@ -497,13 +485,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
 def shell(
     env: dict[str, str], name: str, script: str, args: dict, timeout: int = http.STEP_TIMEOUT
 ) -> dict:
-    """Run `script` in the site with ARGS; its last line of output is JSON."""
-    code = f"ARGS = {json.dumps(json.dumps(args))}\n{script}"
-    output = http.esep(["shell", "-c", code], env, timeout=timeout, label=f"shell -c {name}")
-    try:
-        return json.loads(output.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise http.BenchError(f"{name}: no JSON in the output:\n{output}") from None
+    return http.shell_json(env, name, script, args, timeout)
 
 
 # --- (data) the generator -------------------------------------------------------------------
@@ -787,16 +769,6 @@ class Timing:
         return self.ratio <= TARGET_RATIO
 
 
-def memory_gb() -> float:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return int(line.split()[1]) / 1024 / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def timings_table(timings: list[Timing]) -> str:
     rows = [
         "| measure | esep | floor | esep ÷ floor | target | result |",
@@ -904,11 +876,7 @@ def report(
         "Queries counted with `CaptureQueriesContext` around a test-client GET in the site "
         "(uncached: ESEP_PAGE_CACHE_SECONDS=0).",
         "",
-        f"- Machine: {os.cpu_count()} cores (nproc), {memory_gb():.0f} GB RAM, "
-        f"{http.cpu_model()}; Python {platform.python_version()}, SQLite "
-        f"{sqlite3.sqlite_version}, Django {version('Django')}, DuckDB {duckdb.__version__}"
-        + (f", gunicorn {version('gunicorn')}, {http.wrk_version(wrk)}" if wrk else "")
-        + f"; 1-minute load average {load:.2f} before the run.",
+        http.machine_line(wrk, load, f", DuckDB {duckdb.__version__}"),
         f"- Site: ESEP_DEBUG=0, SQLite (WAL) {where}.",
     ]
     if results:
@@ -922,14 +890,7 @@ def report(
 
 
 def write_readme(body: str) -> None:
-    block = f"{START_MARKER}\n{body}\n{END_MARKER}"
-    text = README.read_text()
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start != -1 and end > start:
-        text = text[:start] + block + text[end + len(END_MARKER) :]
-    else:
-        text = text.rstrip("\n") + f"\n\n## Finance results\n\n{block}\n"
-    README.write_text(text)
+    http.write_block(START_MARKER, END_MARKER, body, "## Finance results")
 
 
 # --- main -----------------------------------------------------------------------------------

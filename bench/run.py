@@ -19,11 +19,12 @@ import shlex
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -236,6 +237,18 @@ class Options:
         return [*args, "--latency"] if latency else args
 
 
+WRK_TIMEOUT = 10  # seconds, per request, for PatientOptions
+
+
+@dataclass(frozen=True)
+class PatientOptions(Options):
+    """The same wrk settings with a longer timeout: wrk's default (2 s) counts an uncached
+    page that waits longer behind 15 others as a socket error and fails the run."""
+
+    def wrk_args(self, seconds: int, latency: bool) -> list[str]:
+        return [*super().wrk_args(seconds, latency), "--timeout", f"{WRK_TIMEOUT}s"]
+
+
 class BenchError(Exception):
     """A step failed: the message says which and why."""
 
@@ -350,6 +363,22 @@ def esep(args: list[str], env: dict[str, str], timeout: int = STEP_TIMEOUT, labe
     return done.stdout
 
 
+def shell_json(
+    env: dict[str, str], name: str, script: str, args: dict, timeout: int = STEP_TIMEOUT
+) -> dict:
+    """Run `script` in `esep shell` of the site with ARGS, the JSON of `args` (passed in a
+    file: it may be longer than a command line); its last line of output is JSON."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="esep-bench-") as handle:
+        json.dump(args, handle)
+        handle.flush()
+        code = f"from pathlib import Path\nARGS = Path({handle.name!r}).read_text()\n{script}"
+        output = esep(["shell", "-c", code], env, timeout=timeout, label=f"shell -c {name}")
+    try:
+        return json.loads(output.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise BenchError(f"{name}: no JSON in the output:\n{output}") from None
+
+
 def build_site(env: dict[str, str], scale: str) -> SiteBuild:
     esep(["compile-catalogues"], env)
     esep(["migrate", "--no-input"], env)
@@ -420,11 +449,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get(port: int, path: str, timeout: float = 30.0) -> tuple[int, str]:
-    """One GET without following redirects: a 3xx is reported as it is."""
+def get(
+    port: int, path: str, timeout: float = 30.0, headers: Sequence[str] = ()
+) -> tuple[int, str]:
+    """One GET without following redirects: a 3xx is reported as it is. `headers` as wrk's
+    `-H` takes them ("Name: value")."""
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=dict(header.split(": ", 1) for header in headers))
         response = conn.getresponse()
         return response.status, response.read().decode("utf-8", "replace")
     finally:
@@ -521,9 +553,12 @@ def parse_wrk(output: str) -> tuple[float, float, float, int, str]:
     return float(rps[1]), to_ms(p50[1]), to_ms(p99[1]), int(total[1]), ", ".join(errors)
 
 
-def run_wrk(wrk: str, url: str, seconds: int, opts: Options, latency: bool) -> str:
+def run_wrk(
+    wrk: str, url: str, seconds: int, opts: Options, latency: bool, headers: Sequence[str] = ()
+) -> str:
+    sent = [arg for header in headers for arg in ("-H", header)]
     done = subprocess.run(
-        [wrk, *opts.wrk_args(seconds, latency), url],
+        [wrk, *opts.wrk_args(seconds, latency), *sent, url],
         capture_output=True,
         text=True,
         timeout=seconds + 60,
@@ -534,9 +569,9 @@ def run_wrk(wrk: str, url: str, seconds: int, opts: Options, latency: bool) -> s
     return done.stdout
 
 
-def check_answer(port: int, target: Target) -> None:
+def check_answer(port: int, target: Target, headers: Sequence[str] = ()) -> None:
     """Load is only worth measuring on the right page: a 200 that contains `expect`."""
-    status, body = get(port, target.path)
+    status, body = get(port, target.path, timeout=60.0, headers=headers)
     if status != 200:
         raise BenchError(f"{target.name}: GET {target.path} answered {status}, not 200")
     if target.expect not in body:
@@ -544,8 +579,18 @@ def check_answer(port: int, target: Target) -> None:
 
 
 def measure(
-    targets: list[Target], opts: Options, env: dict[str, str], tmp: Path, wrk: str
+    targets: list[Target],
+    opts: Options,
+    env: dict[str, str],
+    tmp: Path,
+    wrk: str,
+    headers: dict[str, list[str]] | None = None,
+    probe: str | None = None,
 ) -> list[Result]:
+    """Each target under wrk, on one gunicorn per server setting. `headers` by target name
+    (such as a session cookie); `probe`, the path that tells the server is up (by default the
+    group's first target)."""
+    headers = headers or {}
     groups: list[list[Target]] = []
     for target in targets:
         if groups and groups[-1][0].server() == target.server():
@@ -558,16 +603,18 @@ def measure(
         extra = "".join(f", {key}={value}" for key, value in settings)
         print(f"gunicorn {app} ({opts.workers} sync workers{extra})", flush=True)
         log = tmp / f"gunicorn-{number}-{app.split(':')[0]}.log"
-        with gunicorn(app, {**env, **dict(settings)}, opts, log, group[0].path) as port:
+        server = gunicorn(app, {**env, **dict(settings)}, opts, log, probe or group[0].path)
+        with server as port:
             for target in group:
-                check_answer(port, target)
+                sent = headers.get(target.name, [])
+                check_answer(port, target, sent)
                 url = f"http://{HOST}:{port}{target.path}"
                 print(f"  {target.name}: warm-up {opts.warmup}s, run {opts.seconds}s", flush=True)
-                run_wrk(wrk, url, opts.warmup, opts, latency=False)
+                run_wrk(wrk, url, opts.warmup, opts, latency=False, headers=sent)
                 rps, p50, p99, total, errors = parse_wrk(
-                    run_wrk(wrk, url, opts.seconds, opts, latency=True)
+                    run_wrk(wrk, url, opts.seconds, opts, latency=True, headers=sent)
                 )
-                check_answer(port, target)  # still right after the load
+                check_answer(port, target, sent)  # still right after the load
                 results.append(Result(target, rps, p50, p99, total, errors))
     return results
 
@@ -679,18 +726,45 @@ def report(
     )
 
 
-def write_readme(body: str) -> None:
-    block = f"{START_MARKER}\n{body}\n{END_MARKER}"
+def write_block(start_marker: str, end_marker: str, body: str, heading: str) -> None:
+    """Put `body` between the two markers of bench/README.md, or, the first time, append it
+    under `heading`."""
+    block = f"{start_marker}\n{body}\n{end_marker}"
     if README.exists():
         text = README.read_text()
-        start, end = text.find(START_MARKER), text.find(END_MARKER)
+        start, end = text.find(start_marker), text.find(end_marker)
         if start != -1 and end > start:
-            text = text[:start] + block + text[end + len(END_MARKER) :]
+            text = text[:start] + block + text[end + len(end_marker) :]
         else:
-            text = text.rstrip("\n") + f"\n\n## Results\n\n{block}\n"
+            text = text.rstrip("\n") + f"\n\n{heading}\n\n{block}\n"
     else:
-        text = f"# esep benchmarks\n\nSee bench/run.py.\n\n## Results\n\n{block}\n"
+        text = f"# esep benchmarks\n\nSee bench/run.py.\n\n{heading}\n\n{block}\n"
     README.write_text(text)
+
+
+def write_readme(body: str) -> None:
+    write_block(START_MARKER, END_MARKER, body, "## Results")
+
+
+def memory_gb() -> float:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def machine_line(wrk: str | None, load: float, extra: str = "") -> str:
+    """The machine and the software measured, as the benchmarks with a database print it."""
+    return (
+        f"- Machine: {os.cpu_count()} cores (nproc), {memory_gb():.0f} GB RAM, "
+        f"{cpu_model()}; Python {platform.python_version()}, SQLite "
+        f"{sqlite3.sqlite_version}, Django {version('Django')}{extra}"
+        + (f", gunicorn {version('gunicorn')}, {wrk_version(wrk)}" if wrk else "")
+        + f"; 1-minute load average {load:.2f} before the run."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""Participatory budgeting. So far: Pabulib's .pb format (`pabulib`)."""

@@ -15,7 +15,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from esep.core.problems import ImportRefused, Problems
+from esep.core.problems import Problems
+
+from .counting import Outcome, Project, greedy, scores
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 VOTE_TYPES = ("approval", "choose-1", "cumulative", "scoring", "ordinal")
@@ -305,4 +307,27 @@ def write_pb(instance: Instance) -> str:
     return out.getvalue()
 
 
-__all__ = ["ImportRefused", "Instance", "read_pb", "write_pb"]
+PABULIB_GREEDY = {
+    "greedy": "greedy",
+    "greedy-threshold": "greedy-threshold",
+    "greedy-no-skip": "greedy-no-skip",
+    "greedy-custom": "greedy-reserve",
+}
+
+
+def greedy_outcome(instance: Instance) -> Outcome:
+    """The outcome of the greedy rule the instance's META names (`rule`), with its threshold
+    (`min_project_score_threshold`)."""
+    rule = PABULIB_GREEDY[instance.meta.get("rule", "greedy")]
+    voters = list(instance.votes)
+    points = [instance.points(v) for v in voters] if instance.vote_type in WITH_POINTS else None
+    length = instance.meta.get("max_length", "").strip()
+    score = scores(
+        instance.vote_type,
+        [instance.ballot(v) for v in voters],
+        points,
+        int(length) if length.isdigit() else None,
+    )
+    projects = [Project(pid, instance.cost(pid)) for pid in instance.projects]
+    threshold = Decimal(instance.meta.get("min_project_score_threshold", "0") or "0")
+    return greedy(projects, score, instance.budget, rule, threshold=threshold)

@@ -15,7 +15,9 @@ from esep.participation.counting import (
     DOES_NOT_FIT,
     FUNDED,
     FUNDED_FROM_RESERVE,
+    NOT_ENOUGH_MONEY,
     Project,
+    equal_shares,
     greedy,
     scores,
 )
@@ -112,3 +114,37 @@ def test_scores_by_vote_type():
         scores("cumulative", ballots)
     with pytest.raises(ValueError):
         greedy(P, SCORE, D(100), "lottery")
+
+
+def test_equal_shares_reproduces_assen_2024():
+    """Assen 2024 (META rule equalshares/add1, without greedy completion)."""
+    instance = read_pb(PATHS["Netherlands_Assen_2024.pb"].read_bytes(), "Assen")
+    winners = {pid for pid, row in instance.projects.items() if row["selected"].strip() != "0"}
+    projects = [Project(pid, instance.cost(pid)) for pid in instance.projects]
+    outcome = equal_shares(projects, [instance.ballot(v) for v in instance.votes], instance.budget)
+    assert set(outcome.selected) == winners
+    assert outcome.spent <= instance.budget < outcome.virtual_budget
+
+
+def test_equal_shares_explains_each_project():
+    projects = [Project("A", D(60)), Project("B", D(40)), Project("C", D(30))]
+    ballots = [["A", "C"], ["A"], ["A"], ["B", "C"]]
+    outcome = equal_shares(projects, ballots, D(100))
+    a, c, b = outcome.shares
+    # Shares of 25. A: 20 from each of its three supporters (a rate of 1/3 per unit of cost).
+    assert (a.project, a.round, a.price, a.ran_out, a.reason) == ("A", 1, 20, 0, FUNDED)
+    # C: voter 0 has 5 left and pays it all (ran out); voter 3 pays 25.
+    assert (c.project, c.round, c.price, c.ran_out, c.reason) == ("C", 2, 25, 1, FUNDED)
+    # B: its one supporter has nothing left; B no longer fits, so add1 does not raise shares.
+    assert (b.project, b.round, b.money_behind, b.reason) == ("B", None, 0, NOT_ENOUGH_MONEY)
+    assert outcome.selected == ["A", "C"] and outcome.virtual_budget == D(100)
+
+
+def test_add1_raises_the_shares_while_the_outcome_fits():
+    projects = [Project("X", D(6))]
+    ballots = [["X"], []]
+    assert equal_shares(projects, ballots, D(10), completion="none").selected == []
+    outcome = equal_shares(projects, ballots, D(10))
+    assert outcome.selected == ["X"] and outcome.virtual_budget == D(12)
+    with pytest.raises(ValueError):
+        equal_shares(projects, ballots, D(10), completion="greedy")

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 GREEDY_RULES = ("greedy", "greedy-threshold", "greedy-no-skip", "greedy-reserve")
 
@@ -128,3 +129,155 @@ def greedy(
         elif reason == FUNDED_FROM_RESERVE:
             left = Decimal(0)
     return Outcome(rule, budget, tuple(decisions))
+
+
+NOT_ENOUGH_MONEY = "not_enough_money"
+
+
+@dataclass(frozen=True)
+class Share:
+    """Why a project was or was not selected by the Method of Equal Shares: the round it was
+    bought in, the price each supporter paid (those with less paid all they had), and how many
+    supporters ran out of money buying it; or, for a project not bought, the money its
+    supporters still had when counting ended."""
+
+    project: str
+    cost: Decimal
+    supporters: int
+    round: int | None
+    price: Fraction | None
+    ran_out: int
+    money_behind: Fraction
+    reason: str
+
+    @property
+    def selected(self) -> bool:
+        return self.reason == FUNDED
+
+
+@dataclass(frozen=True)
+class SharesOutcome:
+    rule: str
+    budget: Decimal
+    virtual_budget: Decimal  # the budget the voters' shares were computed from (add1)
+    shares: tuple[Share, ...]  # the bought projects in the order bought, then the others
+
+    @property
+    def selected(self) -> list[str]:
+        return [s.project for s in self.shares if s.selected]
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((s.cost for s in self.shares if s.selected), Decimal(0))
+
+
+def _price(budgets: Sequence[Fraction], cost: Fraction) -> tuple[Fraction, int] | None:
+    """The lowest price p with sum(min(b, p)) = cost over the supporters' budgets, and how many
+    pay less than p (all they have); None when their money is not enough."""
+    if sum(budgets) < cost:
+        return None
+    ordered = sorted(budgets)
+    paid = Fraction(0)
+    for index, budget in enumerate(ordered):
+        price = (cost - paid) / (len(ordered) - index)
+        if price <= budget:
+            return price, index
+        paid += budget
+    return None  # pragma: no cover - sum(budgets) >= cost always finds a price
+
+
+def _equal_shares_once(
+    projects: Sequence[Project], supporters: Mapping[str, list[int]], voters: int, virtual: Fraction
+) -> tuple[list[Share], list[Fraction]]:
+    budgets = [virtual / voters] * voters
+    bought: list[Share] = []
+    left = {p.id: p for p in projects if supporters.get(p.id)}
+    order = {p.id: index for index, p in enumerate(projects)}
+    while left:
+        best: tuple[tuple, Project, Fraction, int] | None = None
+        for project in left.values():
+            found = _price([budgets[i] for i in supporters[project.id]], Fraction(project.cost))
+            if found is None:
+                continue
+            price, ran_out = found
+            # Cost satisfaction: a supporter gains the project's cost, so the rate paid per unit
+            # of satisfaction is price / cost. Ties: more supporters, lower cost, process order.
+            key = (
+                price / Fraction(project.cost),
+                -len(supporters[project.id]),
+                project.cost,
+                order[project.id],
+            )
+            if best is None or key < best[0]:
+                best = (key, project, price, ran_out)
+        if best is None:
+            break
+        _, project, price, ran_out = best
+        for i in supporters[project.id]:
+            budgets[i] -= min(budgets[i], price)
+        bought.append(
+            Share(
+                project.id,
+                project.cost,
+                len(supporters[project.id]),
+                len(bought) + 1,
+                price,
+                ran_out,
+                Fraction(0),
+                FUNDED,
+            )
+        )
+        del left[project.id]
+    return bought, budgets
+
+
+def equal_shares(
+    projects: Sequence[Project],
+    ballots: Sequence[Sequence[str]],
+    budget: Decimal,
+    completion: str = "add1",
+) -> SharesOutcome:
+    """The Method of Equal Shares for approval ballots with cost satisfaction, in exact
+    arithmetic. `completion="add1"`: while the outcome leaves money for another project, raise
+    the budget the shares are computed from by 1 per voter and count again, as long as the
+    outcome still costs at most the real budget (Pabulib's `equalshares/add1`). `"none"`: one
+    count with the real budget."""
+    if completion not in ("add1", "none"):
+        raise ValueError(f"unknown completion {completion!r}")
+    voters = len(ballots)
+    supporters: dict[str, list[int]] = {}
+    for index, ballot in enumerate(ballots):
+        for project in ballot:
+            supporters.setdefault(project, []).append(index)
+    cost = {p.id: p.cost for p in projects}
+    virtual = Fraction(budget)
+    bought, budgets = _equal_shares_once(projects, supporters, voters, virtual)
+    while completion == "add1" and voters:
+        spent = sum(cost[s.project] for s in bought)
+        chosen = {s.project for s in bought}
+        if all(p.id in chosen or spent + p.cost > budget for p in projects):
+            break  # exhaustive: no further project fits
+        again, again_budgets = _equal_shares_once(projects, supporters, voters, virtual + voters)
+        if sum(cost[s.project] for s in again) > budget:
+            break
+        virtual += voters
+        bought, budgets = again, again_budgets
+    chosen = {s.project for s in bought}
+    rest = [
+        Share(
+            p.id,
+            p.cost,
+            len(supporters.get(p.id, [])),
+            None,
+            None,
+            0,
+            sum((budgets[i] for i in supporters.get(p.id, [])), Fraction(0)),
+            NOT_ENOUGH_MONEY,
+        )
+        for p in projects
+        if p.id not in chosen
+    ]
+    rule = "equal-shares/add1" if completion == "add1" else "equal-shares"
+    return SharesOutcome(
+        rule, budget, Decimal(virtual.numerator) / virtual.denominator, tuple(bought + rest)
+    )

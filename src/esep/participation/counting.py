@@ -1,4 +1,5 @@
-"""Greedy counting rules of participatory budgeting, with every project's decision explained.
+"""Counting rules of participatory budgeting, with every project's decision explained: the
+greedy family (`greedy`) and the Method of Equal Shares for approval ballots (`equal_shares`).
 
 A project's **score**: approval and choose-1, the number of voters who chose it; cumulative and
 scoring, the sum of its points; ordinal, a Borda count (with ballots of at most k projects, the

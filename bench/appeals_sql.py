@@ -16,7 +16,8 @@ FIGURES_SQL = """
 SELECT 0 AS part, is_public, is_demo, status, on_time, rating,
        extended_on IS NOT NULL AS is_extended,
        (closed_on IS NULL AND deadline < %(today)s) AS is_overdue,
-       {month_of_filed_at} AS month_index, NULL AS category_id, NULL AS working_days,
+       {month_of_filed_at} AS month_index,
+       CAST(NULL AS BIGINT) AS category_id, CAST(NULL AS INTEGER) AS working_days,
        COUNT(*) AS n
 FROM accountability_appeal
 WHERE body_id = %(body)s

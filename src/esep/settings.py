@@ -83,6 +83,10 @@ ESEP_APPEALS_PER_HOUR_SOURCE = env_int("ESEP_APPEALS_PER_HOUR_SOURCE", 20, minim
 ESEP_INFORMATION_REQUESTS_PER_HOUR_ACCOUNT = env_int(
     "ESEP_INFORMATION_REQUESTS_PER_HOUR_ACCOUNT", 5, minimum=1
 )
+# Verified identities for participation: the key of the IIN hash (empty: derived from the
+# secret key) and how long a verification of residence lasts.
+ESEP_IDENTITY_KEY = env_str("ESEP_IDENTITY_KEY", "")
+ESEP_VERIFICATION_DAYS = env_int("ESEP_VERIFICATION_DAYS", 365, minimum=1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -113,6 +117,7 @@ INSTALLED_APPS = [
     "esep.territory",
     "esep.finance",
     "esep.accountability",
+    "esep.participation",
     "esep.api",
     "django.contrib.admin",
     "django.contrib.auth",

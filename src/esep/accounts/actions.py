@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from esep.core.actions import Actor, action
+from esep.core.problems import Problems
 from esep.territory.models import Body, Unit
 
-from .models import BODY_KIND_OF_ROLE, Role, User
+from .identity import IIN, InvalidIIN, parse_iin
+from .models import BODY_KIND_OF_ROLE, CensusEntry, CensusList, Role, User, Verification
 from .queries import forget_roles
 
 
@@ -66,3 +73,217 @@ def reset_password(actor: Actor, *, user: User, password: str) -> User:
         user.save(update_fields=["password"])
         act.record(user)
     return user
+
+
+# Verified identities (participation's eligibility). See identity.py for what is stored.
+
+
+def _verify(
+    *,
+    user: User,
+    iin: IIN,
+    unit: Unit,
+    method: str,
+    census: CensusList | None = None,
+    verified_by: User | None = None,
+    take_over: bool = False,
+) -> Verification:
+    """Replace the account's verification with a new one. The same person verified on another
+    account is refused, unless staff checked the person (`take_over`): then that one is revoked."""
+    now = timezone.now()
+    held = (
+        Verification.objects.select_for_update()
+        .filter(identity_hash=iin.hash, revoked_at__isnull=True)
+        .exclude(user=user)
+    )
+    if held.exists():
+        if not take_over:
+            raise ValidationError(
+                _(
+                    "This IIN is already verified for another account. Staff of the akimat can "
+                    "verify you in person."
+                ),
+                code="identity_taken",
+            )
+        held.update(revoked_at=now)
+    Verification.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    return Verification.objects.create(
+        user=user,
+        identity_hash=iin.hash,
+        birth_date=iin.birth_date,
+        unit=unit,
+        method=method,
+        census=census,
+        verified_by=verified_by,
+        verified_at=now,
+        expires_at=now + timedelta(days=settings.ESEP_VERIFICATION_DAYS),
+    )
+
+
+def _iin_or_error(text: str) -> IIN:
+    try:
+        return parse_iin(text)
+    except InvalidIIN as error:
+        raise ValidationError({"iin": [str(error)]}, code="invalid_iin") from None
+
+
+def verify_by_census(actor: Actor, *, iin: str) -> Verification:
+    """A signed-in resident proves residence with an IIN found in a current census list."""
+    with action("verify_by_census", actor, "accounts.verify_self") as act:
+        person = _iin_or_error(iin)
+        entry = (
+            CensusEntry.objects.select_related("census", "unit")
+            .filter(identity_hash=person.hash, census__replaced_at__isnull=True)
+            .order_by("-census__uploaded_at")
+            .first()
+        )
+        if entry is None:
+            raise ValidationError(
+                {
+                    "iin": [
+                        _(
+                            "This IIN is not in any census list uploaded by an akimat. Staff of "
+                            "the akimat can verify you in person."
+                        )
+                    ]
+                },
+                code="not_in_census",
+            )
+        verification = _verify(
+            user=actor.user, iin=person, unit=entry.unit, method="census", census=entry.census
+        )
+        act.record(verification, unit=entry.unit_id, method="census")
+    return verification
+
+
+def verify_in_person(actor: Actor, *, user: User, iin: str, unit: Unit) -> Verification:
+    """Staff of the unit saw the person and the identity document: verify them in `unit`."""
+    with action("verify_in_person", actor, "accounts.verify_residence", unit) as act:
+        person = _iin_or_error(iin)
+        verification = _verify(
+            user=user,
+            iin=person,
+            unit=unit,
+            method="in_person",
+            verified_by=actor.user,
+            take_over=True,
+        )
+        act.record(verification, unit=unit.pk, method="in_person", user=user.email)
+    return verification
+
+
+def revoke_verification(actor: Actor, verification: Verification) -> Verification:
+    with action(
+        "revoke_verification", actor, "accounts.verify_residence", verification.unit
+    ) as act:
+        if verification.revoked_at is None:
+            verification.revoked_at = timezone.now()
+            verification.save(update_fields=["revoked_at"])
+        act.record(verification, user=verification.user.email)
+    return verification
+
+
+CENSUS_MAX_BYTES = 50 * 1024 * 1024
+
+
+def _census_rows(unit: Unit, data: bytes, file: str) -> list[tuple[IIN, Unit]]:
+    problems = Problems(file)
+    if len(data) > CENSUS_MAX_BYTES:
+        problems.add(0, 0, _("The file is larger than %(mb)d MB.") % {"mb": CENSUS_MAX_BYTES >> 20})
+        raise problems.refuse()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.add(line, column, _("This is not UTF-8 text."))
+        raise problems.refuse() from None
+    lines = text.splitlines()
+    delimiter = ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    header = [name.strip().lower() for name in rows[0]] if rows else []
+    if "iin" not in header:
+        problems.add(1, 1, _("The header must name the column “iin”."))
+        raise problems.refuse()
+    iin_col = header.index("iin")
+    kato_col = header.index("kato") if "kato" in header else None
+    below = {
+        u.kato: u
+        for u in Unit.objects.filter(path__startswith=unit.path, kato__isnull=False).only(
+            "id", "kato", "path", "name_en", "name_kk", "name_ru"
+        )
+    }
+    found: list[tuple[IIN, Unit]] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.add(
+                number,
+                1,
+                _("This row has %(found)d values; the header has %(expected)d.")
+                % {"found": len(row), "expected": len(header)},
+            )
+            continue
+        try:
+            person = parse_iin(row[iin_col])
+        except InvalidIIN as error:
+            problems.add(number, iin_col + 1, str(error))
+            continue
+        if person.digits in seen:
+            problems.add(
+                number,
+                iin_col + 1,
+                _("This IIN is already on line %(line)d.") % {"line": seen[person.digits]},
+            )
+            continue
+        seen[person.digits] = number
+        where = unit
+        if kato_col is not None and row[kato_col].strip():
+            where = below.get(row[kato_col].strip())
+            if where is None:
+                problems.add(
+                    number,
+                    kato_col + 1,
+                    _("No unit with KATO code “%(code)s” lies in %(unit)s.")
+                    % {"code": row[kato_col].strip(), "unit": unit.name},
+                )
+                continue
+        found.append((person, where))
+    if not found and not problems:
+        problems.add(2, 1, _("The file lists no residents."))
+    if problems:
+        raise problems.refuse()
+    return found
+
+
+def upload_census(actor: Actor, *, unit: Unit, data: bytes, file_name: str) -> CensusList:
+    """Replace the unit's census list with the file's (CSV: a column `iin`, optionally `kato`
+    naming a unit inside `unit`). All or nothing; the IINs themselves are never stored."""
+    with action("upload_census", actor, "accounts.upload_census", unit) as act:
+        rows = _census_rows(unit, data, file_name)
+        CensusList.objects.filter(unit=unit, replaced_at__isnull=True).update(
+            replaced_at=timezone.now()
+        )
+        census = CensusList.objects.create(
+            unit=unit,
+            file_name=file_name[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            rows=len(rows),
+            uploaded_by=actor.user,
+        )
+        CensusEntry.objects.bulk_create(
+            [
+                CensusEntry(
+                    census=census,
+                    identity_hash=person.hash,
+                    birth_date=person.birth_date,
+                    unit=where,
+                )
+                for person, where in rows
+            ],
+            batch_size=2000,
+        )
+        act.record(census, unit=unit.pk, rows=len(rows), sha256=census.sha256)
+    return census

@@ -142,3 +142,103 @@ class Role(models.Model):
     def __str__(self) -> str:
         scope = self.body or self.unit
         return f"{self.get_kind_display()} — {scope}" if scope else self.get_kind_display()
+
+
+class VerificationMethod(models.TextChoices):
+    CENSUS = "census", _("Census list of the akimat")
+    IN_PERSON = "in_person", _("In person, by staff")
+    OIDC = "oidc", _("Identity provider")
+
+
+class CensusList(models.Model):
+    """A list of residents uploaded by an akimat: only the keyed hashes of their IINs, their
+    birth dates and units. A newer list of the same unit replaces it (`replaced_at`)."""
+
+    unit = models.ForeignKey("territory.Unit", verbose_name=_("unit"), on_delete=models.PROTECT)
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("residents"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("census list")
+        verbose_name_plural = _("census lists")
+        constraints = [
+            models.UniqueConstraint(
+                "unit", condition=models.Q(replaced_at__isnull=True), name="census_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.file_name}"
+
+
+class CensusEntry(models.Model):
+    census = models.ForeignKey(CensusList, on_delete=models.CASCADE, related_name="entries")
+    identity_hash = models.CharField(max_length=64)
+    birth_date = models.DateField()
+    unit = models.ForeignKey("territory.Unit", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("census", "identity_hash", name="census_entry_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.identity_hash[:12]
+
+
+class Verification(models.Model):
+    """A person's verified identity and residence: one account, one person (the keyed hash of
+    the IIN), one unit, until `expires_at` or until revoked. One person holds one verified
+    identity: at most one unrevoked verification per person and per account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verifications"
+    )
+    identity_hash = models.CharField(max_length=64)
+    birth_date = models.DateField(_("date of birth"))
+    unit = models.ForeignKey("territory.Unit", verbose_name=_("unit"), on_delete=models.PROTECT)
+    method = models.CharField(_("method"), max_length=16, choices=VerificationMethod.choices)
+    census = models.ForeignKey(CensusList, null=True, blank=True, on_delete=models.PROTECT)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified"))
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        constraints = [
+            models.CheckConstraint(
+                name="verification_method_known",
+                condition=models.Q(method__in=VerificationMethod.values),
+            ),
+            models.CheckConstraint(
+                name="verification_expires_after",
+                condition=models.Q(expires_at__gt=models.F("verified_at")),
+            ),
+            models.CheckConstraint(
+                name="verification_census_named",
+                condition=~models.Q(method="census") | models.Q(census__isnull=False),
+            ),
+            models.UniqueConstraint(
+                "identity_hash",
+                condition=models.Q(revoked_at__isnull=True),
+                name="verification_one_per_person",
+            ),
+            models.UniqueConstraint(
+                "user",
+                condition=models.Q(revoked_at__isnull=True),
+                name="verification_one_per_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.unit}"

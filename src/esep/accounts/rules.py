@@ -72,3 +72,25 @@ rules.add_perm("accounts.grant_role", is_administrator)
 rules.add_perm("accounts.revoke_role", is_administrator)
 rules.add_perm("accounts.view_audit", is_administrator)
 rules.add_perm("accounts.use_admin", is_administrator)
+
+
+@rules.predicate
+def is_signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+@rules.predicate
+def is_akimat_editor_over(user: Any, obj: Any = None) -> bool:
+    """An akimat editor whose akimat's unit is `obj`'s unit or a unit above it."""
+    unit = _unit_of(obj)
+    return unit is not None and any(
+        role.kind == RoleKind.AKIMAT_EDITOR and role.body.unit.covers(unit)
+        for role in active_roles(user)
+    )
+
+
+# Verified identities: residents verify themselves against a census list; the akimat uploads
+# census lists for its territory; its staff and the unit's moderators verify in person.
+rules.add_perm("accounts.verify_self", is_signed_in)
+rules.add_perm("accounts.upload_census", is_administrator | is_akimat_editor_over)
+rules.add_perm("accounts.verify_residence", is_administrator | is_akimat_editor_over | is_moderator)

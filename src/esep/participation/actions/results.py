@@ -1,0 +1,172 @@
+"""Counting and publishing. `count_votes` applies the process's frozen rule to the counted
+ballots (online and paper) and stores every project's decision with its reasons and how the
+ballots reconcile; `publish_result` appends it to the ledger, once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from esep.core import ledger
+from esep.core.actions import Actor, action
+
+from .. import counting, phases
+from ..models import Ballot, BallotKind, Channel, PaperReturn, Process, Project, Result, Voter
+from ..models.projects import ProjectStatus
+from ..phases import Activity
+
+VOTE_TYPE = {
+    BallotKind.APPROVAL: "approval",
+    BallotKind.KNAPSACK: "approval",
+    BallotKind.CUMULATIVE: "cumulative",
+    BallotKind.ORDINAL: "ordinal",
+}
+
+
+def _number(value: Decimal | Fraction | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(value.quantize(Decimal("0.01")))
+
+
+def outcome_of(process: Process, projects: list[Project], ballots: list[Ballot]) -> list[dict]:
+    """Every project's decision under the process's rule, as stored and published."""
+    vote_type = VOTE_TYPE[process.ballot_kind]
+    items = [counting.Project(p.code, p.ballot_cost) for p in projects]
+    choices = [b.choices for b in ballots]
+    if process.rule == "equal-shares":
+        if vote_type != "approval":
+            raise ValidationError(
+                _("The Method of Equal Shares counts approval and knapsack ballots here."),
+                code="rule_unavailable",
+            )
+        result = counting.equal_shares(
+            items,
+            choices,
+            process.budget,
+            completion="add1" if process.completion != "none" else "none",
+        )
+        return [
+            {
+                "project": s.project,
+                "cost": _number(s.cost),
+                "supporters": s.supporters,
+                "round": s.round,
+                "price": _number(s.price),
+                "ran_out": s.ran_out,
+                "money_behind": _number(s.money_behind),
+                "reason": s.reason,
+                "selected": s.selected,
+            }
+            for s in result.shares
+        ]
+    score = counting.scores(
+        vote_type,
+        choices,
+        [b.points for b in ballots] if vote_type == "cumulative" else None,
+        process.max_choices if vote_type == "ordinal" else None,
+    )
+    result = counting.greedy(
+        items,
+        score,
+        process.budget,
+        process.rule,
+        threshold=process.threshold,
+        reserve=process.reserve,
+    )
+    return [
+        {
+            "project": d.project,
+            "score": _number(d.score),
+            "cost": _number(d.cost),
+            "turn": d.turn,
+            "money_left": _number(d.money_left),
+            "reason": d.reason,
+            "selected": d.selected,
+        }
+        for d in result.decisions
+    ]
+
+
+def reconcile(process: Process, online: int, voters: int, paper: Counter) -> list[dict]:
+    """Why the totals do not add up, if they do not: online ballots against voters, and each
+    polling place's entered ballots against its box."""
+    found: list[dict[str, Any]] = []
+    if online != voters:
+        found.append({"kind": "online", "ballots": online, "expected": voters})
+    returns = {r.polling_place: r.ballots for r in PaperReturn.objects.filter(process=process)}
+    for place in sorted(set(returns) | set(paper)):
+        if returns.get(place) != paper.get(place, 0):
+            found.append(
+                {
+                    "kind": "paper",
+                    "polling_place": place,
+                    "ballots": paper.get(place, 0),
+                    "expected": returns.get(place),
+                }
+            )
+    return found
+
+
+def count_votes(actor: Actor, process: Process) -> Result:
+    """Count the ballots with the process's rule (after voting has closed) and store the
+    result, unpublished. Counting again replaces an unpublished result."""
+    with action("count_votes", actor, "participation.count", process) as act:
+        process = Process.objects.select_for_update().get(pk=process.pk)
+        now = phases.now()
+        phases.require(process, Activity.COUNT, now)
+        if process.results.filter(published_at__isnull=False).exists():
+            raise ValidationError(_("The results are already published."), code="published")
+        if process.rules_hash != process.compute_rules_hash():
+            raise ValidationError(
+                _("This process’s rules were changed outside esep; it cannot be counted."),
+                code="rules_altered",
+            )
+        projects = list(
+            Project.objects.filter(process=process, status=ProjectStatus.FEASIBLE).order_by("id")
+        )
+        ballots = list(
+            Ballot.objects.filter(process=process, replaced=False)
+            .only("choices", "points", "channel", "polling_place")
+            .order_by("position", "receipt")
+        )
+        decisions = outcome_of(process, projects, ballots)
+        online = sum(1 for b in ballots if b.channel == Channel.ONLINE)
+        paper = Counter(b.polling_place for b in ballots if b.channel == Channel.PAPER)
+        voters = Voter.objects.filter(process=process).count()
+        process.results.filter(published_at__isnull=True).delete()
+        result = Result.objects.create(
+            process=process,
+            rule=process.rule,
+            rules_hash=process.rules_hash,
+            computed_at=now,
+            online_ballots=online,
+            paper_ballots=sum(paper.values()),
+            imported_ballots=sum(1 for b in ballots if b.channel == Channel.IMPORTED),
+            voters=voters,
+            spent=sum((Decimal(d["cost"]) for d in decisions if d["selected"]), Decimal(0)),
+            decisions=decisions,
+            discrepancies=reconcile(process, online, voters, paper),
+        )
+        act.record(result, rule=result.rule, spent=str(result.spent), ballots=len(ballots))
+    return result
+
+
+def publish_result(actor: Actor, result: Result) -> Result:
+    """Publish a counted result to the ledger; from then on it is what the pages show."""
+    with action("publish_result", actor, "participation.count", result.process) as act:
+        result = Result.objects.select_for_update().get(pk=result.pk)
+        if result.published_at is not None:
+            raise ValidationError(_("The results are already published."), code="published")
+        result.published_at = phases.now().replace(microsecond=0)
+        result.save(update_fields=["published_at"])
+        entry = ledger.append(result)
+        act.record(result, ledger_seq=entry.seq)
+    return result

@@ -1,0 +1,178 @@
+"""Verified identities: IINs checked and never stored, census lists uploaded all or nothing by
+the akimat, one person holding one verified identity, and who may verify whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from esep.accounts import actions
+from esep.accounts.identity import InvalidIIN, age_on, identity_hash, make_iin, parse_iin
+from esep.accounts.models import CensusEntry, CensusList, Verification
+from esep.core.actions import Actor
+from esep.core.problems import ImportRefused
+from tests.conftest import make_user
+
+AIGUL = make_iin(dt.date(1990, 3, 22), 4321, "f")
+
+
+def test_an_iin_is_read_with_its_birth_date():
+    iin = parse_iin(f" {AIGUL[:4]} {AIGUL[4:8]} {AIGUL[8:]} ")
+    assert iin.digits == AIGUL
+    assert iin.birth_date == dt.date(1990, 3, 22)
+    assert AIGUL[6] == "4"  # a woman born in the 20th century
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("12345", "exactly 12 digits"),
+        ("90032240432X", "exactly 12 digits"),
+        ("901322400001", "not a date of birth"),
+        ("900322900001", "not a date of birth"),
+        (AIGUL[:11] + str((int(AIGUL[11]) + 1) % 10), "check digit"),
+    ],
+)
+def test_a_wrong_iin_is_refused_with_the_reason(text, message):
+    with pytest.raises(InvalidIIN, match=message):
+        parse_iin(text)
+
+
+def test_made_iins_are_valid_and_hashes_are_keyed():
+    for serial in range(200):
+        iin = make_iin(dt.date(2001, 12, 31), serial)
+        assert parse_iin(iin).birth_date == dt.date(2001, 12, 31)
+    assert len(identity_hash(AIGUL)) == 64
+    assert identity_hash(AIGUL) != identity_hash(AIGUL[:11] + "0")
+
+
+def test_age_counts_whole_years():
+    assert age_on(dt.date(2009, 3, 1), dt.date(2027, 2, 28)) == 17
+    assert age_on(dt.date(2009, 3, 1), dt.date(2027, 3, 1)) == 18
+
+
+def _csv(*rows: str) -> bytes:
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_a_census_list_keeps_only_hashes_and_replaces_the_last(city, carol):
+    one = make_iin(dt.date(1980, 1, 2), 1)
+    two = make_iin(dt.date(2005, 6, 7), 2)
+    actions.upload_census(
+        Actor(user=carol), unit=city.almaty, data=_csv("iin", one), file_name="old.csv"
+    )
+    census = actions.upload_census(
+        Actor(user=carol),
+        unit=city.almaty,
+        data=_csv("iin;kato", f"{one};", f"{two};{city.almaly.kato or ''}"),
+        file_name="census.csv",
+    )
+    assert census.rows == 2
+    assert CensusList.objects.filter(unit=city.almaty, replaced_at__isnull=True).get() == census
+    stored = {e.identity_hash: e for e in CensusEntry.objects.filter(census=census)}
+    assert set(stored) == {identity_hash(one), identity_hash(two)}
+    assert stored[identity_hash(two)].birth_date == dt.date(2005, 6, 7)
+    text = " ".join(str(v) for e in CensusEntry.objects.values_list() for v in e)
+    assert one not in text and two not in text
+
+
+def test_a_bad_census_file_is_refused_whole_with_lines_and_columns(city, carol):
+    good = make_iin(dt.date(1980, 1, 2), 1)
+    data = _csv(
+        "iin,kato", f"{good},", "12345,", f"{good},", f"{make_iin(dt.date(1970, 1, 1), 5)},999"
+    )
+    with pytest.raises(ImportRefused) as refused:
+        actions.upload_census(Actor(user=carol), unit=city.almaty, data=data, file_name="c.csv")
+    problems = [str(p) for p in refused.value.problems]
+    assert problems == [
+        "c.csv:3:1: An IIN has exactly 12 digits.",
+        "c.csv:4:1: This IIN is already on line 2.",
+        "c.csv:5:2: No unit with KATO code “999” lies in Almaty.",
+    ]
+    assert not CensusList.objects.exists() and not CensusEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"name\nx\n", "c.csv:1:1: The header must name the column “iin”."),
+        (b"iin\n", "c.csv:2:1: The file lists no residents."),
+        (b"iin\n\xff\n", "c.csv:2:1: This is not UTF-8 text."),
+        (b"iin,kato\n1,2,3\n", "c.csv:2:1: This row has 3 values; the header has 2."),
+    ],
+)
+def test_census_files_without_residents_are_refused(city, carol, data, problem):
+    with pytest.raises(ImportRefused) as refused:
+        actions.upload_census(Actor(user=carol), unit=city.almaty, data=data, file_name="c.csv")
+    assert [str(p) for p in refused.value.problems] == [problem]
+
+
+def test_who_may_upload_a_census_list(city, carol, alice, bob, dana, erlan):
+    data = _csv("iin", make_iin(dt.date(1980, 1, 2), 1))
+    for user in (carol, alice):
+        actions.upload_census(Actor(user=user), unit=city.almaly, data=data, file_name="c.csv")
+    for user in (bob, dana, erlan):
+        with pytest.raises(PermissionDenied):
+            actions.upload_census(Actor(user=user), unit=city.almaly, data=data, file_name="c.csv")
+    with pytest.raises(PermissionDenied):
+        actions.upload_census(Actor(user=carol), unit=city.astana, data=data, file_name="c.csv")
+    assert CensusList.objects.count() == 2
+
+
+def test_a_resident_in_the_census_verifies_themselves(city, carol):
+    resident = make_user("nurlan@example.kz", "Nurlan")
+    iin = make_iin(dt.date(1985, 4, 4), 7)
+    actions.upload_census(
+        Actor(user=carol),
+        unit=city.almaty,
+        data=_csv("iin,kato", f"{iin},{city.almaly.kato or ''}"),
+        file_name="c.csv",
+    )
+    verification = actions.verify_by_census(Actor(user=resident), iin=iin)
+    assert (verification.unit, verification.method) == (city.almaly, "census")
+    assert verification.birth_date == dt.date(1985, 4, 4)
+    assert verification.expires_at > verification.verified_at
+    with pytest.raises(ValidationError, match="not in any census list"):
+        actions.verify_by_census(Actor(user=resident), iin=make_iin(dt.date(1985, 4, 4), 8))
+    with pytest.raises(ValidationError, match="12 digits"):
+        actions.verify_by_census(Actor(user=resident), iin="123")
+    with pytest.raises(PermissionDenied):
+        actions.verify_by_census(Actor(), iin=iin)
+
+
+def test_one_person_holds_one_verified_identity(city, carol):
+    iin = make_iin(dt.date(1985, 4, 4), 7)
+    actions.upload_census(Actor(user=carol), unit=city.almaty, data=_csv("iin", iin), file_name="c")
+    first = make_user("first@example.kz", "First")
+    second = make_user("second@example.kz", "Second")
+    actions.verify_by_census(Actor(user=first), iin=iin)
+    with pytest.raises(ValidationError, match="already verified for another account"):
+        actions.verify_by_census(Actor(user=second), iin=iin)
+    # Staff who saw the person move the identity to the account in front of them.
+    actions.verify_in_person(Actor(user=carol), user=second, iin=iin, unit=city.almaly)
+    active = Verification.objects.filter(revoked_at__isnull=True)
+    assert [(v.user, v.method) for v in active] == [(second, "in_person")]
+    # A new verification of the same account replaces its old one.
+    actions.verify_in_person(Actor(user=carol), user=second, iin=iin, unit=city.almaty)
+    assert Verification.objects.filter(user=second, revoked_at__isnull=True).get().unit == (
+        city.almaty
+    )
+
+
+def test_who_may_verify_in_person(city, carol, alice, bob, dana, farida):
+    resident = make_user("nurlan@example.kz", "Nurlan")
+    iin = make_iin(dt.date(1985, 4, 4), 7)
+    for user in (carol, alice):
+        actions.verify_in_person(Actor(user=user), user=resident, iin=iin, unit=city.almaly)
+    for user in (bob, dana, farida, resident):
+        with pytest.raises(PermissionDenied):
+            actions.verify_in_person(Actor(user=user), user=resident, iin=iin, unit=city.almaly)
+    with pytest.raises(PermissionDenied):
+        actions.verify_in_person(Actor(user=carol), user=resident, iin=iin, unit=city.astana)
+    verification = Verification.objects.get(user=resident, revoked_at__isnull=True)
+    with pytest.raises(PermissionDenied):
+        actions.revoke_verification(Actor(user=bob), verification)
+    actions.revoke_verification(Actor(user=carol), verification)
+    assert not Verification.objects.filter(revoked_at__isnull=True).exists()

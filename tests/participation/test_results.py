@@ -1,0 +1,93 @@
+"""Counting and publishing: the frozen rule over online and paper ballots, every project's
+decision with its reasons, totals that reconcile or say why not, published once to the ledger."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from esep.core import ledger
+from esep.core.actions import Actor
+from esep.participation.actions import results as actions
+from esep.participation.actions import voting
+from esep.participation.models import Result
+from esep.participation.phases import PhaseKind
+
+from .conftest import during
+
+
+def _vote_and_close(process, at, carol, ballots):
+    for user, choices in ballots:
+        voting.cast_ballot(Actor(user=user), process, choices=choices)
+    voting.enter_paper_ballot(Actor(user=carol), process, polling_place="School 12", choices=["2"])
+    at(during(PhaseKind.RESULTS))
+
+
+def test_greedy_results_explain_every_project(on_ballot, at, aru, daniyar, carol):
+    process = on_ballot()  # costs 400k, 300k, 500k, 200k; budget 1,000k
+    _vote_and_close(process, at, carol, [(aru, ["1", "3"]), (daniyar, ["3", "4"])])
+    voting.record_paper_return(Actor(user=carol), process, polling_place="School 12", ballots=1)
+    result = actions.count_votes(Actor(user=carol), process)
+    assert [(d["project"], d["score"], d["money_left"], d["reason"]) for d in result.decisions] == [
+        ("3", "2.00", "1000000.00", "funded"),
+        ("4", "1.00", "500000.00", "funded"),
+        ("2", "1.00", "300000.00", "funded"),
+        ("1", "1.00", "0.00", "does_not_fit"),
+    ]
+    assert (result.online_ballots, result.paper_ballots, result.voters) == (2, 1, 2)
+    assert result.discrepancies == [] and result.spent == 1000000
+    assert result.published_at is None
+
+
+def test_totals_that_do_not_reconcile_say_why(on_ballot, at, aru, carol):
+    process = on_ballot()
+    _vote_and_close(process, at, carol, [(aru, ["1"])])
+    voting.record_paper_return(Actor(user=carol), process, polling_place="School 12", ballots=3)
+    voting.record_paper_return(Actor(user=carol), process, polling_place="Library", ballots=1)
+    result = actions.count_votes(Actor(user=carol), process)
+    assert result.discrepancies == [
+        {"kind": "paper", "polling_place": "Library", "ballots": 0, "expected": 1},
+        {"kind": "paper", "polling_place": "School 12", "ballots": 1, "expected": 3},
+    ]
+
+
+def test_equal_shares_explains_rounds_and_prices(on_ballot, at, aru, daniyar, carol):
+    process = on_ballot(costs=(600_000, 400_000, 300_000), rule="equal-shares")
+    _vote_and_close(process, at, carol, [(aru, ["1", "3"]), (daniyar, ["2", "3"])])
+    result = actions.count_votes(Actor(user=carol), process)
+    bought = [d for d in result.decisions if d["selected"]]
+    assert bought and bought[0]["round"] == 1 and bought[0]["price"] is not None
+    assert sum(int(float(d["cost"])) for d in bought) <= 1_000_000
+    assert all(d["reason"] == "not_enough_money" for d in result.decisions if not d["selected"])
+
+
+def test_counting_waits_for_the_close_and_publishing_happens_once(on_ballot, at, aru, carol):
+    process = on_ballot()
+    voting.cast_ballot(Actor(user=aru), process, choices=["1"])
+    with pytest.raises(ValidationError, match="not open in this phase"):
+        actions.count_votes(Actor(user=carol), process)
+    at(during(PhaseKind.RESULTS))
+    first = actions.count_votes(Actor(user=carol), process)
+    again = actions.count_votes(Actor(user=carol), process)
+    assert not Result.objects.filter(pk=first.pk).exists()
+    published = actions.publish_result(Actor(user=carol), again)
+    assert published.published_at is not None
+    assert ledger.verify().ok
+    with pytest.raises(ValidationError, match="already published"):
+        actions.publish_result(Actor(user=carol), again)
+    with pytest.raises(ValidationError, match="already published"):
+        actions.count_votes(Actor(user=carol), process)
+
+
+def test_who_may_count_and_publish(on_ballot, at, carol, alice, bob, dana, farida, aru):
+    process = on_ballot()
+    at(during(PhaseKind.RESULTS))
+    for user in (bob, dana, farida, aru):
+        with pytest.raises(PermissionDenied):
+            actions.count_votes(Actor(user=user), process)
+    result = actions.count_votes(Actor(user=alice), process)
+    for user in (bob, dana, farida, aru):
+        with pytest.raises(PermissionDenied):
+            actions.publish_result(Actor(user=user), result)
+    actions.publish_result(Actor(user=carol), result)
+    assert Result.objects.get().published_at is not None

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("esep.territory.urls")),
     path("", include("esep.finance.urls")),
     path("", include("esep.accountability.urls")),
+    path("", include("esep.participation.urls")),
     path("accounts/", include("esep.accounts.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=True,

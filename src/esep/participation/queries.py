@@ -1,0 +1,84 @@
+"""Reads shared by the pages and the API. Visibility is decided here: ballots, receipts with
+their contents and results are public only once a result is published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from . import phases
+from .models import Ballot, Eligibility, Phase, Process, Project, ProjectStatus, Result
+
+PUBLIC_PROJECT_STATUSES = (ProjectStatus.PROPOSED, ProjectStatus.FEASIBLE, ProjectStatus.INFEASIBLE)
+
+
+def processes() -> QuerySet[Process]:
+    return (
+        Process.objects.select_related("unit").prefetch_related("phases").order_by("-year", "-id")
+    )
+
+
+@dataclass
+class ProcessPage:
+    process: Process
+    phases: list[Phase]
+    phase: str | None
+    eligibility: dict[str, Eligibility]
+    projects: list[Project]
+    result: Result | None
+    now: datetime
+    open: set[str] = field(default_factory=set)
+
+
+def process_page(pk: int) -> ProcessPage:
+    """A process with everything its page shows, in a constant number of queries."""
+    process = Process.objects.select_related("unit").get(pk=pk)
+    now = phases.now()
+    rows = list(Phase.objects.filter(process=process).order_by("starts_at"))
+    eligibility = {
+        e.activity: e for e in Eligibility.objects.filter(process=process).select_related("unit")
+    }
+    projects = list(
+        Project.objects.filter(process=process, status__in=PUBLIC_PROJECT_STATUSES)
+        .select_related("unit")
+        .order_by("id")
+    )
+    return ProcessPage(
+        process=process,
+        phases=rows,
+        phase=phases.current_phase(rows, now),
+        eligibility=eligibility,
+        projects=projects,
+        result=published_result(process),
+        now=now,
+        open={a for a in phases.Activity.values if phases.allowed(rows, a, now)},
+    )
+
+
+def published_result(process: Process) -> Result | None:
+    return Result.objects.filter(process=process, published_at__isnull=False).first()
+
+
+def public_ballots(process: Process) -> QuerySet[Ballot] | None:
+    """The counted anonymous ballots, once the result is published; else None."""
+    if published_result(process) is None:
+        return None
+    return Ballot.objects.filter(process=process, replaced=False).order_by("position", "receipt")
+
+
+def receipt_status(process: Process, receipt: str) -> dict[str, Any]:
+    """What anyone may learn from a receipt: whether it is recorded and counted; its ballot
+    only once the result is published."""
+    ballot = Ballot.objects.filter(process=process, receipt=receipt.strip().upper()).first()
+    if ballot is None:
+        return {"found": False}
+    published = published_result(process) is not None
+    return {
+        "found": True,
+        "counted": not ballot.replaced,
+        "choices": ballot.choices if published else None,
+        "points": ballot.points if published else None,
+    }

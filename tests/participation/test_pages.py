@@ -1,0 +1,170 @@
+"""The pages of participatory budgeting with the test client: what anyone sees, forms that
+keep what was typed, the ballot and its receipt, visibility before and after publication, and
+a constant number of queries as data grows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from esep.core.actions import Actor
+from esep.participation.actions import results, voting
+from esep.participation.models import Ballot, Project
+from esep.participation.phases import PhaseKind
+
+from .conftest import during
+
+BASE = "/en/participation"
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_anyone_sees_processes_and_their_rules(client, new_process):
+    process = new_process()
+    listing = client.get(f"{BASE}/")
+    assert listing.status_code == 200 and "People&#x27;s budget" in listing.text
+    page = client.get(f"{BASE}/{process.pk}/")
+    assert page.status_code == 200
+    for text in ("Greedy by score", "The cheaper project first", "verified residents of Almaty"):
+        assert text in page.text
+    assert client.get(f"{BASE}/999999/").status_code == 404
+
+
+def test_a_proposal_with_errors_keeps_what_was_typed(client, new_process, at, aru):
+    process = new_process()
+    at(during(PhaseKind.PROPOSALS))
+    signed_in(client, aru)
+    form = {
+        "title": "Playground on Abay street",
+        "description": "Swings",
+        "estimated_cost": "-1",
+        "category": "sport",
+    }
+    answer = client.post(f"{BASE}/{process.pk}/propose/", form)
+    assert answer.status_code == 422
+    assert "An amount in tenge, more than zero." in answer.text
+    assert 'value="Playground on Abay street"' in answer.text and "Swings" in answer.text
+    assert not Project.objects.exists()
+    answer = client.post(f"{BASE}/{process.pk}/propose/", {**form, "estimated_cost": "150 000"})
+    assert answer.status_code == 302
+    assert Project.objects.get().estimated_cost == 150000
+
+
+def test_support_and_review_from_the_process_page(client, new_process, at, aru, daniyar, carol):
+    process = new_process()
+    at(during(PhaseKind.PROPOSALS))
+    signed_in(client, aru)
+    client.post(f"{BASE}/{process.pk}/propose/", {"title": "Trees", "estimated_cost": "100000"})
+    project = Project.objects.get()
+    client.logout()
+    signed_in(client, daniyar)
+    assert client.post(f"{BASE}/{process.pk}/projects/{project.pk}/support/").status_code == 302
+    again = client.post(f"{BASE}/{process.pk}/projects/{project.pk}/support/", follow=True)
+    assert "You already support this project." in again.text
+    assert client.get(f"{BASE}/{process.pk}/projects/{project.pk}/review/").status_code == 403
+    client.logout()
+    at(during(PhaseKind.REVIEW))
+    signed_in(client, carol)
+    bad = client.post(
+        f"{BASE}/{process.pk}/projects/{project.pk}/review/", {"feasible": "0", "reason": ""}
+    )
+    assert bad.status_code == 422 and "Say why the project is not feasible" in bad.text
+    ok = client.post(
+        f"{BASE}/{process.pk}/projects/{project.pk}/review/", {"feasible": "1", "cost": "120000"}
+    )
+    assert ok.status_code == 302
+    project.refresh_from_db()
+    assert (project.status, project.cost, project.supporters) == ("feasible", 120000, 1)
+
+
+def test_vote_receipt_bulletin_board_and_results(client, on_ballot, at, aru, carol):
+    process = on_ballot()
+    signed_in(client, aru)
+    form = client.get(f"{BASE}/{process.pk}/vote/")
+    assert form.status_code == 200 and 'name="project" value="1"' in form.text
+    refused = client.post(f"{BASE}/{process.pk}/vote/", {"project": ["1", "2", "3", "4"]})
+    assert refused.status_code == 422 and "Choose at most 3 projects." in refused.text
+    assert 'value="4" checked' in refused.text
+    cast = client.post(f"{BASE}/{process.pk}/vote/", {"project": ["1", "3"]})
+    receipt = Ballot.objects.get().receipt
+    assert cast.status_code == 200 and receipt in cast.text
+    twice = client.post(f"{BASE}/{process.pk}/vote/", {"project": ["2"]})
+    assert "already voted" in twice.text and Ballot.objects.count() == 1
+    check = client.get(f"{BASE}/{process.pk}/receipt/", {"receipt": receipt.lower()})
+    assert "This ballot is recorded and counts." in check.text and "It chose" not in check.text
+    assert (
+        "No ballot has this receipt."
+        in client.get(f"{BASE}/{process.pk}/receipt/", {"receipt": "AAAA-BBBB"}).text
+    )
+    # Before publication: no ballots, no results, no download.
+    assert receipt not in client.get(f"{BASE}/{process.pk}/ballots/").text
+    assert client.get(f"{BASE}/{process.pk}/process.pb").status_code == 404
+    assert "not published yet" in client.get(f"{BASE}/{process.pk}/results/").text
+    client.logout()
+    at(during(PhaseKind.RESULTS))
+    signed_in(client, carol)
+    client.post(f"{BASE}/{process.pk}/results/", {"do": "count"})
+    draft = client.get(f"{BASE}/{process.pk}/results/")
+    assert "Not published: only staff see this count." in draft.text
+    client.logout()
+    assert "not published yet" in client.get(f"{BASE}/{process.pk}/results/").text
+    signed_in(client, carol)
+    client.post(f"{BASE}/{process.pk}/results/", {"do": "publish"})
+    client.logout()
+    published = client.get(f"{BASE}/{process.pk}/results/")
+    assert (
+        "Published on" in published.text
+        and "Not funded: it costs more than the money left" in published.text
+    )
+    assert receipt in client.get(f"{BASE}/{process.pk}/ballots/").text
+    assert (
+        "It chose: 1, 3" in client.get(f"{BASE}/{process.pk}/receipt/", {"receipt": receipt}).text
+    )
+    assert client.get(f"{BASE}/{process.pk}/process.pb").text.startswith("META\n")
+
+
+def test_residents_verify_with_the_census(client, city, carol):
+    import datetime as dt
+
+    from esep.accounts import actions as account_actions
+    from esep.accounts.identity import make_iin
+    from tests.conftest import make_user
+
+    iin = make_iin(dt.date(1990, 1, 2), 55)
+    account_actions.upload_census(
+        Actor(user=carol), unit=city.almaly, data=f"iin\n{iin}\n".encode(), file_name="c.csv"
+    )
+    resident = make_user("nurlan@example.kz", "Nurlan")
+    signed_in(client, resident)
+    bad = client.post(f"{BASE}/verify/", {"iin": "123"})
+    assert (
+        bad.status_code == 422
+        and "An IIN has exactly 12 digits." in bad.text
+        and 'value="123"' in bad.text
+    )
+    assert client.post(f"{BASE}/verify/", {"iin": iin}).status_code == 302
+    assert "You are verified as a resident of Almaly district" in client.get(f"{BASE}/verify/").text
+
+
+@pytest.mark.parametrize("projects", [4, 12])
+def test_process_and_results_pages_keep_a_constant_number_of_queries(
+    client, on_ballot, at, aru, carol, projects
+):
+    process = on_ballot(costs=[10_000 + i for i in range(projects)], max_choices=None)
+    voting.cast_ballot(Actor(user=aru), process, choices=[str(i) for i in range(1, projects + 1)])
+    at(during(PhaseKind.RESULTS))
+    results.publish_result(Actor(user=carol), results.count_votes(Actor(user=carol), process))
+    counts = {}
+    for name, url in [
+        ("process", f"{BASE}/{process.pk}/"),
+        ("results", f"{BASE}/{process.pk}/results/"),
+        ("ballots", f"{BASE}/{process.pk}/ballots/"),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[name] = len(queries)
+    assert counts == {"process": 5, "results": 3, "ballots": 4}

@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 from esep.accountability.api import router as accountability_router
 from esep.core.api import router as core_router
 from esep.finance.api import router as finance_router
+from esep.participation.api import router as participation_router
 from esep.territory.api import router as territory_router
 
 from . import errors
@@ -48,3 +49,4 @@ api.add_router("/", core_router)
 api.add_router("/", territory_router)
 api.add_router("/", finance_router)
 api.add_router("/", accountability_router)
+api.add_router("/", participation_router)

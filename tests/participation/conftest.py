@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -23,6 +24,7 @@ from esep.participation.actions.processes import Dates
 from esep.participation.phases import PhaseKind
 from tests.conftest import SYSTEM, make_user
 
+HERE_FILES = Path(__file__).parent / "pabulib"
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 # Each phase lasts ten days, one after the other.
 SPANS = {

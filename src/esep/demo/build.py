@@ -23,6 +23,7 @@ from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, describe_demo_accounts
 from .appeals import build_appeals
 from .budgets import build_budgets
 from .information import build_information_requests
+from .participation import build_participation
 from .territory import DEFAULT_SEED, build_registry
 
 
@@ -83,6 +84,8 @@ def build_demo(
         appeals = build_appeals(actor, seed=seed, scale=scale)
         bar.update(task, description="demo information requests")
         information = build_information_requests(rng_seed=seed, actor=actor)
+        bar.update(task, description="demo participatory budgeting")
+        participation = build_participation(actor, seed=seed)
         bar.advance(task)
     yield f"units created: {created} (already present: {present})"
     yield "demo registry ({scale}, seed {seed}): {counts}".format(
@@ -109,4 +112,11 @@ def build_demo(
         ).format(seed=seed, **information)
     else:
         yield "demo information requests: not generated (demo requests are present)"
+    if participation["processes"]:
+        yield (
+            "demo participatory budgeting (seed {seed}): {processes} processes (one imported from "
+            "Pabulib), {projects} projects, {ballots} ballots"
+        ).format(seed=seed, **participation)
+    else:
+        yield "demo participatory budgeting: not generated (demo processes are present)"
     yield from describe_demo_accounts()

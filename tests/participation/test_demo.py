@@ -38,3 +38,13 @@ def test_the_demo_has_a_process_in_each_phase_and_a_real_one(city):
     ballots = Ballot.objects.count()
     assert build_participation(SYSTEM, seed=7) == {"processes": 0, "projects": 0, "ballots": 0}
     assert Ballot.objects.count() == ballots
+
+
+def test_the_demo_reports_implementation_of_funded_projects(city):
+    from esep.participation.models import Project, ProjectUpdate
+
+    build_participation(SYSTEM, seed=3)
+    process = Process.objects.get(title_en="People's budget: implementation")
+    funded = Project.objects.filter(process=process, selected=True)
+    assert funded.exists()
+    assert ProjectUpdate.objects.filter(project__process=process).count() == funded.count()

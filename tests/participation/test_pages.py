@@ -168,3 +168,28 @@ def test_process_and_results_pages_keep_a_constant_number_of_queries(
             assert client.get(url).status_code == 200
         counts[name] = len(queries)
     assert counts == {"process": 5, "results": 3, "ballots": 4}
+
+
+def test_a_project_page_shows_and_takes_progress_reports(client, on_ballot, at, aru, carol):
+    process = on_ballot()
+    voting.cast_ballot(Actor(user=aru), process, choices=["1"])
+    at(during(PhaseKind.RESULTS))
+    results.publish_result(Actor(user=carol), results.count_votes(Actor(user=carol), process))
+    project = Project.objects.get(process=process, code="1")
+    url = f"{BASE}/{process.pk}/projects/{project.pk}/"
+    assert "No report yet." in client.get(url).text
+    assert client.post(url, {"implementation": "done"}).status_code == 403
+    at(during(PhaseKind.IMPLEMENTATION))
+    client.force_login(carol)
+    day = during(PhaseKind.IMPLEMENTATION).date().isoformat()
+    bad = client.post(
+        url, {"implementation": "in_progress", "progress": "50", "on": day, "text": ""}
+    )
+    assert bad.status_code == 422 and "This field is required." in bad.text
+    ok = client.post(
+        url, {"implementation": "in_progress", "progress": "50", "on": day, "text": "Half done."}
+    )
+    assert ok.status_code == 302
+    client.logout()
+    page = client.get(url)
+    assert "Half done." in page.text and "In progress, 50%" in page.text

@@ -91,3 +91,54 @@ def test_who_may_count_and_publish(on_ballot, at, carol, alice, bob, dana, farid
             actions.publish_result(Actor(user=user), result)
     actions.publish_result(Actor(user=carol), result)
     assert Result.objects.get().published_at is not None
+
+
+def test_funded_projects_report_their_implementation(on_ballot, at, aru, carol, bob, dana):
+    import datetime as dt
+
+    from esep.participation.models import Project
+
+    process = on_ballot()
+    voting.cast_ballot(Actor(user=aru), process, choices=["1", "2"])
+    at(during(PhaseKind.RESULTS))
+    actions.publish_result(Actor(user=carol), actions.count_votes(Actor(user=carol), process))
+    funded = Project.objects.get(process=process, code="1")
+    unfunded = Project.objects.get(process=process, code="3")
+    assert funded.selected and not unfunded.selected
+    with pytest.raises(ValidationError, match="not open in this phase"):
+        actions.report_progress(
+            Actor(user=carol), funded, implementation="in_progress", progress=10, text="Started."
+        )
+    at(during(PhaseKind.IMPLEMENTATION, 3))
+    today = during(PhaseKind.IMPLEMENTATION, 3).date()
+    update = actions.report_progress(
+        Actor(user=carol),
+        funded,
+        implementation="in_progress",
+        progress=40,
+        text="Foundations laid.",
+    )
+    assert (update.on, update.progress) == (today, 40)
+    funded.refresh_from_db()
+    assert (funded.implementation, funded.progress) == ("in_progress", 40)
+    with pytest.raises(ValidationError, match="Only funded projects"):
+        actions.report_progress(
+            Actor(user=carol), unfunded, implementation="done", progress=100, text="x"
+        )
+    with pytest.raises(ValidationError) as refused:
+        actions.report_progress(
+            Actor(user=carol),
+            funded,
+            implementation="done",
+            progress=101,
+            text="",
+            on=today + dt.timedelta(days=1),
+        )
+    assert set(refused.value.message_dict) == {"progress", "text", "on"}
+    for user in (bob, dana, aru):
+        with pytest.raises(PermissionDenied):
+            actions.report_progress(
+                Actor(user=user), funded, implementation="done", progress=100, text="x"
+            )
+    funded.refresh_from_db()
+    assert funded.progress == 40 and funded.updates.count() == 1

@@ -243,6 +243,20 @@ def build_participation(actor: Actor, seed: int) -> dict[str, int]:
             continue
         with _time(spans[PhaseKind.RESULTS].starts_at + day):
             results.publish_result(actor, results.count_votes(actor, process))
+        if order < 4:
+            continue
+        with _time(spans[PhaseKind.IMPLEMENTATION].starts_at + 3 * day):
+            for project in process.projects.filter(selected=True).order_by("id"):
+                done = rng.choice([20, 45, 70, 100])
+                results.report_progress(
+                    actor,
+                    project,
+                    implementation="done" if done == 100 else "in_progress",
+                    progress=done,
+                    text="Подрядчик выбран, работы идут по графику."
+                    if done < 100
+                    else "Работы завершены.",
+                )
     with _time(now):
         imported = imports.import_pb(
             actor, unit=unit, data=ASSEN.read_bytes(), file_name=ASSEN.name

@@ -11,6 +11,7 @@ urlpatterns = [
     path("participation/verify/", views.verify, name="verify"),
     path("participation/<int:pk>/", views.process_detail, name="process"),
     path("participation/<int:pk>/propose/", views.propose, name="propose"),
+    path("participation/<int:pk>/projects/<int:project>/", views.project_detail, name="project"),
     path("participation/<int:pk>/projects/<int:project>/support/", views.support, name="support"),
     path("participation/<int:pk>/projects/<int:project>/review/", views.review, name="review"),
     path("participation/<int:pk>/vote/", views.vote, name="vote"),

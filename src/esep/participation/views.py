@@ -24,7 +24,7 @@ from .actions import projects as project_actions
 from .actions import results as result_actions
 from .actions import voting as voting_actions
 from .eligibility import active_verification
-from .models import BallotKind, Process, Project, ProjectCategory, Result
+from .models import BallotKind, Implementation, Process, Project, ProjectCategory, Result
 from .phases import Activity
 
 PAGE_SIZE = 100
@@ -322,6 +322,67 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": staff,
             "rows": rows,
         },
+    )
+
+
+class ProgressForm(forms.Form):
+    implementation = forms.ChoiceField(label=gettext_lazy("State"), choices=Implementation.choices)
+    progress = forms.IntegerField(label=gettext_lazy("Progress, %"), min_value=0, max_value=100)
+    on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(
+        label=gettext_lazy("What was done"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_detail(request: HttpRequest, pk: int, project: int) -> HttpResponse:
+    item = get_object_or_404(
+        Project.objects.select_related("process__unit", "unit"),
+        pk=project,
+        process_id=pk,
+        status__in=queries.PUBLIC_PROJECT_STATUSES,
+    )
+    process = item.process
+    staff = request.user.is_authenticated and request.user.has_perm(
+        "participation.report_progress", process
+    )
+    reporting = (
+        staff and item.selected and Activity.REPORT_PROGRESS in queries.process_page(pk).open
+    )
+    form = ProgressForm(
+        request.POST or None,
+        initial={"implementation": item.implementation, "progress": item.progress},
+    )
+    if request.method == "POST":
+        if not reporting:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                result_actions.report_progress(
+                    Actor.of(request.user),
+                    item,
+                    implementation=form.cleaned_data["implementation"],
+                    progress=form.cleaned_data["progress"],
+                    text=form.cleaned_data["text"],
+                    on=form.cleaned_data["on"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The progress report is published."))
+                return redirect("participation:project", pk=pk, project=item.pk)
+    return render(
+        request,
+        "participation/project.html",
+        {
+            "process": process,
+            "project": item,
+            "updates": list(item.updates.all()),
+            "form": form if reporting else None,
+        },
+        status=422 if form.errors else 200,
     )
 
 

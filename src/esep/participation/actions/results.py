@@ -10,13 +10,25 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from esep.core import ledger
 from esep.core.actions import Actor, action
 
 from .. import counting, phases
-from ..models import Ballot, BallotKind, Channel, PaperReturn, Process, Project, Result, Voter
+from ..models import (
+    Ballot,
+    BallotKind,
+    Channel,
+    Implementation,
+    PaperReturn,
+    Process,
+    Project,
+    ProjectUpdate,
+    Result,
+    Voter,
+)
 from ..models.projects import ProjectStatus
 from ..phases import Activity
 
@@ -167,6 +179,53 @@ def publish_result(actor: Actor, result: Result) -> Result:
             raise ValidationError(_("The results are already published."), code="published")
         result.published_at = phases.now().replace(microsecond=0)
         result.save(update_fields=["published_at"])
+        funded = [d["project"] for d in result.decisions if d["selected"]]
+        Project.objects.filter(process=result.process, code__in=funded).update(selected=True)
         entry = ledger.append(result)
         act.record(result, ledger_seq=entry.seq)
     return result
+
+
+def report_progress(
+    actor: Actor,
+    project: Project,
+    *,
+    implementation: str,
+    progress: int,
+    text: str,
+    on: Any = None,
+) -> ProjectUpdate:
+    """The akimat reports how a funded project's implementation stands, on a date."""
+    process = project.process
+    with action("report_progress", actor, "participation.report_progress", process) as act:
+        now = phases.now()
+        phases.require(process, Activity.REPORT_PROGRESS, now)
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        errors: dict[str, list[str]] = {}
+        if not project.selected:
+            raise ValidationError(_("Only funded projects are implemented."), code="not_funded")
+        if implementation not in Implementation.values:
+            errors.setdefault("implementation", []).append(_("Choose a state from the list."))
+        if not isinstance(progress, int) or not 0 <= progress <= 100:
+            errors.setdefault("progress", []).append(_("A whole number from 0 to 100."))
+        text = (text or "").strip()
+        if not text:
+            errors.setdefault("text", []).append(_("This field is required."))
+        day = on or timezone.localdate(now)
+        if day > timezone.localdate(now):
+            errors.setdefault("on", []).append(_("The date cannot be in the future."))
+        if errors:
+            raise ValidationError(errors)
+        update = ProjectUpdate.objects.create(
+            project=project,
+            on=day,
+            implementation=implementation,
+            progress=progress,
+            text=text,
+            author=actor.user,
+        )
+        project.implementation = implementation
+        project.progress = progress
+        project.save(update_fields=["implementation", "progress"])
+        act.record(update, project=project.code, implementation=implementation, progress=progress)
+    return update

@@ -1,6 +1,13 @@
 from .ballots import Ballot, Channel, Voter
 from .processes import BallotKind, Completion, CountingRule, Eligibility, Phase, Process
-from .projects import Project, ProjectCategory, ProjectStatus, Support
+from .projects import (
+    Implementation,
+    Project,
+    ProjectCategory,
+    ProjectStatus,
+    ProjectUpdate,
+    Support,
+)
 from .results import PaperReturn, Result
 
 __all__ = [
@@ -10,12 +17,14 @@ __all__ = [
     "Completion",
     "CountingRule",
     "Eligibility",
+    "Implementation",
     "PaperReturn",
     "Phase",
     "Process",
     "Project",
     "ProjectCategory",
     "ProjectStatus",
+    "ProjectUpdate",
     "Result",
     "Support",
     "Voter",

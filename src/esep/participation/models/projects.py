@@ -27,6 +27,13 @@ class ProjectCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Implementation(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Project(models.Model):
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="projects")
     code = models.CharField(_("number"), max_length=64)
@@ -65,6 +72,12 @@ class Project(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     supporters = models.PositiveIntegerField(_("supporters"), default=0)
     pabulib_row = models.JSONField(default=list, blank=True)  # the imported file's values
+    # Set when the result that funds it is published; then its implementation is reported.
+    selected = models.BooleanField(_("funded"), default=False)
+    implementation = models.CharField(
+        _("implementation"), max_length=16, choices=Implementation.choices, default="not_started"
+    )
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -88,6 +101,14 @@ class Project(models.Model):
             models.CheckConstraint(
                 name="project_infeasible_has_reason",
                 condition=~models.Q(status="infeasible") | ~models.Q(review_reason=""),
+            ),
+            models.CheckConstraint(
+                name="project_progress_percent", condition=models.Q(progress__lte=100)
+            ),
+            models.CheckConstraint(
+                name="project_implemented_if_funded",
+                condition=models.Q(selected=True)
+                | models.Q(implementation="not_started", progress=0),
             ),
             models.CheckConstraint(
                 name="project_coordinates_both_or_none",
@@ -117,3 +138,34 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.user_id}"
+
+
+class ProjectUpdate(models.Model):
+    """A dated report on a funded project's implementation, published as it is written."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="updates")
+    on = models.DateField(_("date"))
+    implementation = models.CharField(
+        _("implementation"), max_length=16, choices=Implementation.choices
+    )
+    progress = models.PositiveSmallIntegerField(_("progress, %"))
+    text = models.TextField(_("what was done"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="update_progress_percent", condition=models.Q(progress__lte=100)
+            ),
+            models.CheckConstraint(
+                name="update_implementation_known",
+                condition=models.Q(implementation__in=Implementation.values),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.on} {self.progress}%"

@@ -12,6 +12,8 @@ from esep.core.actions import Actor
 from esep.participation.actions import results, voting
 from esep.participation.models import Ballot, Project
 from esep.participation.phases import PhaseKind
+from tests.conftest import SYSTEM as SYSTEM_ACTOR
+from tests.finance.conftest import classification  # noqa: F401
 
 from .conftest import during
 
@@ -193,3 +195,27 @@ def test_a_project_page_shows_and_takes_progress_reports(client, on_ballot, at, 
     client.logout()
     page = client.get(url)
     assert "Half done." in page.text and "In progress, 50%" in page.text
+
+
+def test_the_process_page_says_whether_the_legal_minimum_is_met(
+    client,
+    new_process,
+    city,
+    classification,  # noqa: F811
+):
+    from tests.finance.conftest import BUDGET_HEADER, csv_bytes, import_csv
+
+    rows = [
+        [city.almaly.ocd_id, 2027, "expenditure", "approved", "07 1", "8000000"],
+        [city.almaly.ocd_id, 2027, "expenditure", "approved", "07 2", "12000000"],
+    ]
+    import_csv(SYSTEM_ACTOR, csv_bytes(rows, header=BUDGET_HEADER))
+    below = new_process(unit=city.almaly, budget="900000")
+    meets = new_process(unit=city.almaly, budget="1000000")
+    elsewhere = new_process()  # Almaty itself: the law sets no share for a republican city
+    assert (
+        "below the legal minimum: at least 1000000.00 (5 % of the 20000000"
+        in client.get(f"{BASE}/{below.pk}/").text
+    )
+    assert "meets the legal minimum" in client.get(f"{BASE}/{meets.pk}/").text
+    assert "legal minimum" not in client.get(f"{BASE}/{elsewhere.pk}/").text

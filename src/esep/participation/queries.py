@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from . import phases
 from .models import Ballot, Eligibility, Phase, Process, Project, ProjectStatus, Result
@@ -31,6 +32,7 @@ class ProcessPage:
     result: Result | None
     now: datetime
     open: set[str] = field(default_factory=set)
+    minimum: LegalMinimum | None = None
 
 
 def process_page(pk: int) -> ProcessPage:
@@ -55,6 +57,7 @@ def process_page(pk: int) -> ProcessPage:
         result=published_result(process),
         now=now,
         open={a for a in phases.Activity.values if phases.allowed(rows, a, now)},
+        minimum=legal_minimum(process),
     )
 
 
@@ -82,3 +85,51 @@ def receipt_status(process: Process, receipt: str) -> dict[str, Any]:
         "choices": ballot.choices if published else None,
         "points": ballot.points if published else None,
     }
+
+
+# The legal minimum of participatory budgeting: a share of the unit's spending on housing and
+# utilities (functional group 07) — 5 % in districts of cities of republican significance,
+# 10 % in cities of regional significance (see docs/participation.md for the sources).
+LEGAL_SHARE = {"city_district": Decimal("0.05"), "regional_city": Decimal("0.10")}
+HOUSING_AND_UTILITIES = 7
+
+
+@dataclass(frozen=True)
+class LegalMinimum:
+    share: Decimal
+    spending: Decimal  # tenge, the unit's housing and utilities spending that year
+    budget_phase: str
+    required: Decimal
+    met: bool
+
+    @property
+    def percent(self) -> int:
+        return int(self.share * 100)
+
+
+def legal_minimum(process: Process) -> LegalMinimum | None:
+    """Whether the process's money meets the legal minimum, where the law sets one for the
+    unit's kind and esep holds the unit's spending for the year (approved, else adjusted, else
+    executed); None otherwise."""
+    from esep.finance.models import BudgetLine
+
+    share = LEGAL_SHARE.get(process.unit.kind)
+    if share is None:
+        return None
+    rows = dict(
+        BudgetLine.objects.filter(
+            unit_id=process.unit_id,
+            year=process.year,
+            direction="expenditure",
+            top=HOUSING_AND_UTILITIES,
+        )
+        .values("phase")
+        .annotate(total=Sum("amount"))
+        .values_list("phase", "total")
+    )
+    for phase in ("approved", "adjusted", "executed"):
+        if rows.get(phase):
+            spending = Decimal(rows[phase]) / 100
+            required = (spending * share).quantize(Decimal("0.01"))
+            return LegalMinimum(share, spending, phase, required, process.budget >= required)
+    return None

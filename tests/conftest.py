@@ -60,6 +60,13 @@ def _english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_inline(settings):
+    """Background tasks run at once, so a test sees their outcome (tests of the other modes
+    set ESEP_TASKS themselves)."""
+    settings.ESEP_TASKS = "inline"
+
+
+@pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Cached public pages live in process memory: every test starts without them."""
     from django.core.cache import cache

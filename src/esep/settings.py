@@ -87,6 +87,10 @@ ESEP_INFORMATION_REQUESTS_PER_HOUR_ACCOUNT = env_int(
 # secret key) and how long a verification of residence lasts.
 ESEP_IDENTITY_KEY = env_str("ESEP_IDENTITY_KEY", "")
 ESEP_VERIFICATION_DAYS = env_int("ESEP_VERIFICATION_DAYS", 365, minimum=1)
+# Background work (counting participatory budgeting results): "thread" runs each task in a
+# thread of the process that queued it; "worker" leaves it to `esep run-tasks`; "inline" runs it
+# when the queuing transaction commits (tests).
+ESEP_TASKS = env_choice("ESEP_TASKS", "thread", ("thread", "worker", "inline"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

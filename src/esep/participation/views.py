@@ -24,7 +24,15 @@ from .actions import projects as project_actions
 from .actions import results as result_actions
 from .actions import voting as voting_actions
 from .eligibility import active_verification
-from .models import BallotKind, Implementation, Process, Project, ProjectCategory, Result
+from .models import (
+    BallotKind,
+    CountTask,
+    Implementation,
+    Process,
+    Project,
+    ProjectCategory,
+    Result,
+)
 from .phases import Activity
 
 PAGE_SIZE = 100
@@ -310,6 +318,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     if result is None and staff:
         draft = Result.objects.filter(process=process).first()
     shown = result or draft
+    counting = (
+        staff and CountTask.objects.filter(process=process, finished_at__isnull=True).exists()
+    )
     titles = dict(Project.objects.filter(process=process).values_list("code", "title"))
     rows = [{**d, "title": titles.get(d["project"], "")} for d in shown.decisions] if shown else []
     return render(
@@ -320,6 +331,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "result": shown,
             "draft": draft is not None and result is None,
             "staff": staff,
+            "counting": counting,
             "rows": rows,
         },
     )

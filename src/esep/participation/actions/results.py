@@ -9,7 +9,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +23,7 @@ from ..models import (
     Ballot,
     BallotKind,
     Channel,
+    CountTask,
     Implementation,
     PaperReturn,
     Process,
@@ -229,3 +232,26 @@ def report_progress(
         project.save(update_fields=["implementation", "progress"])
         act.record(update, project=project.code, implementation=implementation, progress=progress)
     return update
+
+
+def request_count(actor: Actor, process: Process) -> CountTask:
+    """Queue a count of the process's ballots, run in the background (`tasks.py`); refused
+    when one is already waiting or running."""
+    from .. import tasks
+
+    with action("request_count", actor, "participation.count", process) as act:
+        phases.require(process, Activity.COUNT, phases.now())
+        if process.results.filter(published_at__isnull=False).exists():
+            raise ValidationError(_("The results are already published."), code="published")
+        if CountTask.objects.filter(process=process, finished_at__isnull=True).exists():
+            raise ValidationError(_("A count is already under way."), code="counting")
+        task = CountTask.objects.create(
+            process=process, requested_by=actor.user, requested_at=timezone.now()
+        )
+        act.record(task, process=process.pk)
+        if settings.ESEP_TASKS != "inline":
+            transaction.on_commit(lambda: tasks.dispatch(task.pk))
+    if settings.ESEP_TASKS == "inline":
+        tasks.run(task.pk)
+        task.refresh_from_db()
+    return task

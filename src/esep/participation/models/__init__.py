@@ -8,13 +8,14 @@ from .projects import (
     ProjectUpdate,
     Support,
 )
-from .results import PaperReturn, Result
+from .results import CountTask, PaperReturn, Result
 
 __all__ = [
     "Ballot",
     "BallotKind",
     "Channel",
     "Completion",
+    "CountTask",
     "CountingRule",
     "Eligibility",
     "Implementation",

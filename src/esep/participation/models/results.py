@@ -4,6 +4,7 @@ never changed."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,3 +72,30 @@ class Result(models.Model):
             "discrepancies": self.discrepancies,
             "published_at": self.published_at,
         }
+
+
+class CountTask(models.Model):
+    """A request to count a process's ballots, run in the background (`esep.participation.tasks`).
+    At most one waits or runs per process."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="count_tasks")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.ForeignKey(Result, null=True, blank=True, on_delete=models.SET_NULL)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "process",
+                condition=models.Q(finished_at__isnull=True),
+                name="count_task_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_id}: {self.requested_at}"

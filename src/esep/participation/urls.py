@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "participation"
 
 urlpatterns = [
     path("participation/", views.process_list, name="list"),
     path("participation/verify/", views.verify, name="verify"),
+    path("participation/census/", staff_views.census, name="census"),
+    path("participation/verify-in-person/", staff_views.verify_in_person, name="verify_in_person"),
+    path("participation/<int:pk>/paper/", staff_views.paper, name="paper"),
     path("participation/<int:pk>/", views.process_detail, name="process"),
     path("participation/<int:pk>/propose/", views.propose, name="propose"),
     path("participation/<int:pk>/projects/<int:project>/", views.project_detail, name="project"),

@@ -56,8 +56,18 @@ def _process(pk: int) -> Process:
 
 @require_safe
 def process_list(request: HttpRequest) -> HttpResponse:
+    from esep.accounts.queries import active_roles
+
     processes = list(queries.processes())
-    return render(request, "participation/list.html", {"processes": processes})
+    kinds = {role.kind for role in active_roles(request.user)}
+    return render(
+        request,
+        "participation/list.html",
+        {
+            "processes": processes,
+            "staff": bool(kinds & {"administrator", "akimat_editor", "moderator"}),
+        },
+    )
 
 
 @require_safe

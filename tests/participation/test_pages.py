@@ -219,3 +219,19 @@ def test_the_process_page_says_whether_the_legal_minimum_is_met(
     )
     assert "meets the legal minimum" in client.get(f"{BASE}/{meets.pk}/").text
     assert "legal minimum" not in client.get(f"{BASE}/{elsewhere.pk}/").text
+
+
+def test_verification_returns_only_to_this_site(client, city, carol):
+    import datetime as dt
+
+    from esep.accounts import actions as account_actions
+    from esep.accounts.identity import make_iin
+    from tests.conftest import make_user
+
+    iin = make_iin(dt.date(1990, 1, 2), 56)
+    account_actions.upload_census(
+        Actor(user=carol), unit=city.almaly, data=f"iin\n{iin}\n".encode(), file_name="c.csv"
+    )
+    client.force_login(make_user("nurlan@example.kz", "Nurlan"))
+    away = client.post(f"{BASE}/verify/?next=https://evil.example/", {"iin": iin})
+    assert away.status_code == 302 and away["Location"] == f"{BASE}/"

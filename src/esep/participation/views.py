@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from esep.accounts import actions as account_actions
 from esep.core.actions import Actor
 
-from . import queries
+from . import phases, queries
 from .actions import imports
 from .actions import projects as project_actions
 from .actions import results as result_actions
@@ -263,7 +265,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         "ranks": {code: i for i, code in enumerate(chosen, start=1)},
         "errors": errors,
         "verification": active_verification(request.user),
-        "open": Activity.VOTE in queries.process_page(pk).open,
+        "open": phases.allowed(list(process.phases.all()), Activity.VOTE, phases.now()),
     }
     return render(request, "participation/vote.html", context, status=422 if errors else 200)
 
@@ -429,7 +431,12 @@ def verify(request: HttpRequest) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("Your residence is verified."))
-            return redirect(request.GET.get("next") or "participation:list")
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                target = reverse("participation:list")
+            return redirect(target)
     return render(
         request,
         "participation/verify.html",

@@ -235,3 +235,23 @@ def test_verification_returns_only_to_this_site(client, city, carol):
     client.force_login(make_user("nurlan@example.kz", "Nurlan"))
     away = client.post(f"{BASE}/verify/?next=https://evil.example/", {"iin": iin})
     assert away.status_code == 302 and away["Location"] == f"{BASE}/"
+
+
+def test_cumulative_and_ordinal_ballots_on_the_page(client, on_ballot, at, aru, daniyar):
+    import datetime as dt
+
+    from .conftest import T0
+
+    cumulative = on_ballot(ballot_kind="cumulative", points=10)
+    client.force_login(aru)
+    over = client.post(f"{BASE}/{cumulative.pk}/vote/", {"points-1": "6", "points-2": "5"})
+    assert over.status_code == 422 and "you have 10" in over.text and 'value="6"' in over.text
+    client.post(f"{BASE}/{cumulative.pk}/vote/", {"points-1": "6", "points-3": "4", "points-2": ""})
+    assert Ballot.objects.get(process=cumulative).points == [6, 4]
+    at(T0 - dt.timedelta(days=1))
+    ordinal = on_ballot(ballot_kind="ordinal")
+    client.force_login(daniyar)
+    bad = client.post(f"{BASE}/{ordinal.pk}/vote/", {"rank-1": "first"})
+    assert bad.status_code == 422 and "Ranks are whole numbers" in bad.text
+    client.post(f"{BASE}/{ordinal.pk}/vote/", {"rank-3": "1", "rank-1": "2", "rank-4": ""})
+    assert Ballot.objects.get(process=ordinal).choices == ["3", "1"]

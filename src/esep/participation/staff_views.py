@@ -24,8 +24,8 @@ from esep.core.problems import ImportRefused
 from esep.territory.models import Unit
 
 from .actions import voting as voting_actions
-from .models import BallotKind, PaperReturn
-from .views import _add_errors, _process
+from .models import PaperReturn
+from .views import _add_errors, _process, read_ballot
 
 MAX_UNITS = 500
 
@@ -178,27 +178,10 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The count of the box is saved."))
             else:
-                points = None
-                if process.ballot_kind == BallotKind.CUMULATIVE:
-                    given = {
-                        p.code: request.POST.get(f"points-{p.code}", "").strip() for p in projects
-                    }
-                    chosen = [code for code, value in given.items() if value not in ("", "0")]
-                    points = [given[c] for c in chosen]
-                elif process.ballot_kind == BallotKind.ORDINAL:
-                    ranks = {
-                        p.code: request.POST.get(f"rank-{p.code}", "").strip() for p in projects
-                    }
-                    chosen = [
-                        c
-                        for c, r in sorted(
-                            ranks.items(),
-                            key=lambda item: int(item[1]) if item[1].isdigit() else 10**6,
-                        )
-                        if r.isdigit()
-                    ]
-                else:
-                    chosen = request.POST.getlist("project")
+                chosen, given, unreadable = read_ballot(process, projects, request.POST)
+                if unreadable:
+                    raise ValidationError(unreadable)
+                points = [given[c] for c in chosen] if given else None
                 receipt = voting_actions.enter_paper_ballot(
                     Actor.of(request.user),
                     process,

@@ -4,6 +4,8 @@ board of receipts, the results with every project explained, and verifying resid
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -213,6 +215,30 @@ def review(request: HttpRequest, pk: int, project: int) -> HttpResponse:
     )
 
 
+def read_ballot(
+    process: Process, projects: list[Project], data: Any
+) -> tuple[list[str], dict[str, str], list[str]]:
+    """The choices a ballot form gives, the points by project (cumulative ballots), and what
+    cannot be read. Ordinal: rank-<code> fields, 1 first; cumulative: points-<code>; else the
+    checked project boxes. The action checks the ballot itself."""
+    errors: list[str] = []
+    points: dict[str, str] = {}
+    if process.ballot_kind == BallotKind.ORDINAL:
+        ranked = sorted(
+            ((data.get(f"rank-{p.code}", "").strip(), p.code) for p in projects),
+            key=lambda item: (int(item[0]) if item[0].isdigit() else 10**6, item[1]),
+        )
+        chosen = [code for rank, code in ranked if rank]
+        if any(rank and not rank.isdigit() for rank, _code in ranked):
+            errors.append(_("Ranks are whole numbers: 1 for your first choice, 2 for the next…"))
+    elif process.ballot_kind == BallotKind.CUMULATIVE:
+        points = {p.code: data.get(f"points-{p.code}", "").strip() for p in projects}
+        chosen = [code for code, value in points.items() if value not in ("", "0")]
+    else:
+        chosen = data.getlist("project")
+    return chosen, points, errors
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
@@ -223,31 +249,14 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     points: dict[str, str] = {}
     errors: list[str] = []
     if request.method == "POST":
-        if process.ballot_kind == BallotKind.ORDINAL:
-            ranked = sorted(
-                ((request.POST.get(f"rank-{p.code}", "").strip(), p.code) for p in projects),
-                key=lambda item: (int(item[0]) if item[0].isdigit() else 10**6, item[1]),
-            )
-            chosen = [code for rank, code in ranked if rank]
-            bad = [rank for rank, _code in ranked if rank and not rank.isdigit()]
-            if bad:
-                errors.append(
-                    _("Ranks are whole numbers: 1 for your first choice, 2 for the next…")
-                )
-        elif process.ballot_kind == BallotKind.CUMULATIVE:
-            points = {p.code: request.POST.get(f"points-{p.code}", "").strip() for p in projects}
-            chosen = [code for code, value in points.items() if value not in ("", "0")]
-        else:
-            chosen = request.POST.getlist("project")
+        chosen, points, errors = read_ballot(process, projects, request.POST)
         if not errors:
             try:
                 receipt = voting_actions.cast_ballot(
                     Actor.of(request.user),
                     process,
                     choices=chosen,
-                    points=[points[c] for c in chosen]
-                    if process.ballot_kind == BallotKind.CUMULATIVE
-                    else None,
+                    points=[points[c] for c in chosen] if points else None,
                 )
             except ValidationError as error:
                 errors = list(error.messages)

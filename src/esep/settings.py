@@ -87,6 +87,17 @@ ESEP_INFORMATION_REQUESTS_PER_HOUR_ACCOUNT = env_int(
 # secret key) and how long a verification of residence lasts.
 ESEP_IDENTITY_KEY = env_str("ESEP_IDENTITY_KEY", "")
 ESEP_VERIFICATION_DAYS = env_int("ESEP_VERIFICATION_DAYS", 365, minimum=1)
+# An OpenID Connect identity provider that vouches for IIN and residence (see accounts/oidc.py);
+# off without an issuer.
+ESEP_OIDC_ISSUER = env_str("ESEP_OIDC_ISSUER", "")
+ESEP_OIDC_CLIENT_ID = env_str("ESEP_OIDC_CLIENT_ID", "")
+ESEP_OIDC_CLIENT_SECRET = env_str("ESEP_OIDC_CLIENT_SECRET", "")
+ESEP_OIDC_AUTHORIZATION_URL = env_str("ESEP_OIDC_AUTHORIZATION_URL", "")
+ESEP_OIDC_TOKEN_URL = env_str("ESEP_OIDC_TOKEN_URL", "")
+ESEP_OIDC_JWKS_URL = env_str("ESEP_OIDC_JWKS_URL", "")
+ESEP_OIDC_SCOPE = env_str("ESEP_OIDC_SCOPE", "openid")
+ESEP_OIDC_IIN_CLAIM = env_str("ESEP_OIDC_IIN_CLAIM", "iin")
+ESEP_OIDC_UNIT_CLAIM = env_str("ESEP_OIDC_UNIT_CLAIM", "kato")
 # Background work (counting participatory budgeting results): "thread" runs each task in a
 # thread of the process that queued it; "worker" leaves it to `esep run-tasks`; "inline" runs it
 # when the queuing transaction commits (tests).

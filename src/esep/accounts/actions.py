@@ -156,6 +156,32 @@ def verify_by_census(actor: Actor, *, iin: str) -> Verification:
     return verification
 
 
+def verify_by_oidc(actor: Actor, *, claims: dict) -> Verification:
+    """The identity provider vouches for the resident's IIN and unit (a KATO code): verify them
+    there, taking the identity over from any other account, as staff would in person."""
+    with action("verify_by_oidc", actor, "accounts.verify_self") as act:
+        person = _iin_or_error(str(claims.get(settings.ESEP_OIDC_IIN_CLAIM, "")))
+        kato = str(claims.get(settings.ESEP_OIDC_UNIT_CLAIM, "")).strip()
+        unit = Unit.objects.filter(kato=kato, valid_until__isnull=True).first() if kato else None
+        if unit is None:
+            raise ValidationError(
+                {
+                    "iin": [
+                        _(
+                            "The identity provider did not say where you live, or named a place "
+                            "esep does not know. Staff of the akimat can verify you in person."
+                        )
+                    ]
+                },
+                code="unknown_unit",
+            )
+        verification = _verify(
+            user=actor.user, iin=person, unit=unit, method="oidc", take_over=True
+        )
+        act.record(verification, unit=unit.pk, method="oidc")
+    return verification
+
+
 def verify_in_person(actor: Actor, *, user: User, iin: str, unit: Unit) -> Verification:
     """Staff of the unit saw the person and the identity document: verify them in `unit`."""
     with action("verify_in_person", actor, "accounts.verify_residence", unit) as act:

@@ -9,6 +9,12 @@ app_name = "participation"
 urlpatterns = [
     path("participation/", views.process_list, name="list"),
     path("participation/verify/", views.verify, name="verify"),
+    path("participation/verify/provider/", views.verify_oidc, name="verify_oidc"),
+    path(
+        "participation/verify/provider/callback/",
+        views.verify_oidc_callback,
+        name="verify_oidc_callback",
+    ),
     path("participation/census/", staff_views.census, name="census"),
     path("participation/verify-in-person/", staff_views.verify_in_person, name="verify_in_person"),
     path("participation/<int:pk>/paper/", staff_views.paper, name="paper"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from esep.accounts import actions as account_actions
+from esep.accounts import oidc
 from esep.core.actions import Actor
 
 from . import phases, queries
@@ -449,6 +450,40 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "participation/verify.html",
-        {"form": form, "verification": active_verification(request.user)},
+        {
+            "form": form,
+            "verification": active_verification(request.user),
+            "oidc": oidc.enabled(),
+        },
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+@require_safe
+def verify_oidc(request: HttpRequest) -> HttpResponse:
+    """Send the resident to the identity provider."""
+    if not oidc.enabled():
+        raise Http404
+    callback = request.build_absolute_uri(reverse("participation:verify_oidc_callback"))
+    return redirect(oidc.start_url(request.session, callback))
+
+
+@login_required
+@require_safe
+def verify_oidc_callback(request: HttpRequest) -> HttpResponse:
+    """The identity provider's answer: verify the resident from its claims, or say why not."""
+    if not oidc.enabled():
+        raise Http404
+    try:
+        claims = oidc.claims_from_callback(request.session, request.GET)
+        account_actions.verify_by_oidc(Actor.of(request.user), claims=claims)
+    except oidc.OIDCError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your residence is verified."))
+        return redirect("participation:list")
+    return redirect("participation:verify")

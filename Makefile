@@ -6,7 +6,7 @@ ESEP   := $(BIN)/esep
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install install-test lint bench bench-finance bench-appeals serve messages clean
+.PHONY: demo test install install-test lint bench bench-finance bench-appeals bench-ballots serve messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "esep needs Python 3.11 or newer")'
@@ -44,13 +44,17 @@ test: install-test lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-test
-	$(BIN)/python bench/run.py && $(BIN)/python bench/finance.py && $(BIN)/python bench/appeals.py
+	$(BIN)/python bench/run.py && $(BIN)/python bench/finance.py && $(BIN)/python bench/appeals.py \
+	  && $(BIN)/python bench/ballots.py
 
 bench-finance: install-test
 	$(BIN)/python bench/finance.py
 
 bench-appeals: install-test
 	$(BIN)/python bench/appeals.py
+
+bench-ballots: install-test
+	$(BIN)/python bench/ballots.py
 
 # Re-extract translatable strings into the kk, ru and en catalogues (needs GNU gettext).
 messages: install-test

@@ -142,3 +142,32 @@ def test_funded_projects_report_their_implementation(on_ballot, at, aru, carol, 
             )
     funded.refresh_from_db()
     assert funded.progress == 40 and funded.updates.count() == 1
+
+
+def test_equal_shares_counts_cumulative_and_ordinal_ballots(on_ballot, at, aru, daniyar, carol):
+    import datetime as dt
+
+    from .conftest import T0
+
+    cumulative = on_ballot(
+        costs=(600_000, 400_000, 300_000),
+        rule="equal-shares",
+        ballot_kind="cumulative",
+        points=5,
+        completion="add1-greedy",
+    )
+    voting.cast_ballot(Actor(user=aru), cumulative, choices=["1", "3"], points=[4, 1])
+    voting.cast_ballot(Actor(user=daniyar), cumulative, choices=["2"], points=[5])
+    at(T0 - dt.timedelta(days=1))
+    ordinal = on_ballot(
+        costs=(600_000, 400_000, 300_000), rule="equal-shares", ballot_kind="ordinal"
+    )
+    voting.cast_ballot(Actor(user=aru), ordinal, choices=["3", "1"])
+    voting.cast_ballot(Actor(user=daniyar), ordinal, choices=["2", "3"])
+    at(during(PhaseKind.RESULTS))
+    for process in (cumulative, ordinal):
+        result = actions.count_votes(Actor(user=carol), process)
+        funded = [d for d in result.decisions if d["selected"]]
+        assert funded and sum(float(d["cost"]) for d in funded) <= 1_000_000
+        assert all(d["reason"] in ("funded", "funded_by_completion") for d in funded)
+        assert {d["project"] for d in result.decisions} == {"1", "2", "3"}

@@ -1,5 +1,6 @@
 """Counting rules of participatory budgeting, with every project's decision explained: the
-greedy family (`greedy`) and the Method of Equal Shares for approval ballots (`equal_shares`).
+greedy family (`greedy`) and the Method of Equal Shares (`equal_shares`, counted by
+`shares.count`).
 
 A project's **score**: approval and choose-1, the number of voters who chose it; cumulative and
 scoring, the sum of its points; ordinal, a Borda count (with ballots of at most k projects, the
@@ -133,14 +134,20 @@ def greedy(
 
 
 NOT_ENOUGH_MONEY = "not_enough_money"
+FUNDED_BY_COMPLETION = "funded_by_completion"
 
 
 @dataclass(frozen=True)
 class Share:
     """Why a project was or was not selected by the Method of Equal Shares: the round it was
-    bought in, the price each supporter paid (those with less paid all they had), and how many
-    supporters ran out of money buying it; or, for a project not bought, the money its
-    supporters still had when counting ended."""
+    bought in, its price, and how many supporters ran out of money buying it; or, for a project
+    not bought, the money its supporters still had when counting ended.
+
+    `price` is what a supporter paid for each point they gave the project: with approval
+    ballots (one point), the price each supporter paid; with cumulative and ordinal ballots, a
+    supporter who gave it 3 points paid 3 × `price`. A supporter with less money paid all they
+    had, and counts in `ran_out`. A project funded by the greedy completion has no round and
+    no price."""
 
     project: str
     cost: Decimal
@@ -153,7 +160,7 @@ class Share:
 
     @property
     def selected(self) -> bool:
-        return self.reason == FUNDED
+        return self.reason in (FUNDED, FUNDED_BY_COMPLETION)
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,7 @@ class SharesOutcome:
     rule: str
     budget: Decimal
     virtual_budget: Decimal  # the budget the voters' shares were computed from (add1)
-    shares: tuple[Share, ...]  # the bought projects in the order bought, then the others
+    shares: tuple[Share, ...]  # bought in the order bought, then completion, then the others
 
     @property
     def selected(self) -> list[str]:
@@ -172,113 +179,44 @@ class SharesOutcome:
         return sum((s.cost for s in self.shares if s.selected), Decimal(0))
 
 
-def _price(budgets: Sequence[Fraction], cost: Fraction) -> tuple[Fraction, int] | None:
-    """The lowest price p with sum(min(b, p)) = cost over the supporters' budgets, and how many
-    pay less than p (all they have); None when their money is not enough."""
-    if sum(budgets) < cost:
-        return None
-    ordered = sorted(budgets)
-    paid = Fraction(0)
-    for index, budget in enumerate(ordered):
-        price = (cost - paid) / (len(ordered) - index)
-        if price <= budget:
-            return price, index
-        paid += budget
-    return None  # pragma: no cover - sum(budgets) >= cost always finds a price
-
-
-def _equal_shares_once(
-    projects: Sequence[Project], supporters: Mapping[str, list[int]], voters: int, virtual: Fraction
-) -> tuple[list[Share], list[Fraction]]:
-    budgets = [virtual / voters] * voters
-    bought: list[Share] = []
-    left = {p.id: p for p in projects if supporters.get(p.id)}
-    order = {p.id: index for index, p in enumerate(projects)}
-    while left:
-        best: tuple[tuple, Project, Fraction, int] | None = None
-        for project in left.values():
-            found = _price([budgets[i] for i in supporters[project.id]], Fraction(project.cost))
-            if found is None:
-                continue
-            price, ran_out = found
-            # Cost satisfaction: a supporter gains the project's cost, so the rate paid per unit
-            # of satisfaction is price / cost. Ties: more supporters, lower cost, process order.
-            key = (
-                price / Fraction(project.cost),
-                -len(supporters[project.id]),
-                project.cost,
-                order[project.id],
-            )
-            if best is None or key < best[0]:
-                best = (key, project, price, ran_out)
-        if best is None:
-            break
-        _, project, price, ran_out = best
-        for i in supporters[project.id]:
-            budgets[i] -= min(budgets[i], price)
-        bought.append(
-            Share(
-                project.id,
-                project.cost,
-                len(supporters[project.id]),
-                len(bought) + 1,
-                price,
-                ran_out,
-                Fraction(0),
-                FUNDED,
-            )
-        )
-        del left[project.id]
-    return bought, budgets
-
-
 def equal_shares(
     projects: Sequence[Project],
     ballots: Sequence[Sequence[str]],
     budget: Decimal,
     completion: str = "add1",
+    *,
+    vote_type: str = "approval",
+    points: Sequence[Sequence[int]] | None = None,
+    ballot_length: int | None = None,
+    greedy_completion: bool = False,
 ) -> SharesOutcome:
-    """The Method of Equal Shares for approval ballots with cost satisfaction, in exact
-    arithmetic. `completion="add1"`: while the outcome leaves money for another project, raise
-    the budget the shares are computed from by 1 per voter and count again, as long as the
-    outcome still costs at most the real budget (Pabulib's `equalshares/add1`). `"none"`: one
-    count with the real budget."""
-    if completion not in ("add1", "none"):
-        raise ValueError(f"unknown completion {completion!r}")
-    voters = len(ballots)
-    supporters: dict[str, list[int]] = {}
-    for index, ballot in enumerate(ballots):
-        for project in ballot:
-            supporters.setdefault(project, []).append(index)
-    cost = {p.id: p.cost for p in projects}
-    virtual = Fraction(budget)
-    bought, budgets = _equal_shares_once(projects, supporters, voters, virtual)
-    while completion == "add1" and voters:
-        spent = sum(cost[s.project] for s in bought)
-        chosen = {s.project for s in bought}
-        if all(p.id in chosen or spent + p.cost > budget for p in projects):
-            break  # exhaustive: no further project fits
-        again, again_budgets = _equal_shares_once(projects, supporters, voters, virtual + voters)
-        if sum(cost[s.project] for s in again) > budget:
-            break
-        virtual += voters
-        bought, budgets = again, again_budgets
-    chosen = {s.project for s in bought}
-    rest = [
-        Share(
-            p.id,
-            p.cost,
-            len(supporters.get(p.id, [])),
-            None,
-            None,
-            0,
-            sum((budgets[i] for i in supporters.get(p.id, [])), Fraction(0)),
-            NOT_ENOUGH_MONEY,
-        )
-        for p in projects
-        if p.id not in chosen
-    ]
-    rule = "equal-shares/add1" if completion == "add1" else "equal-shares"
-    return SharesOutcome(
-        rule, budget, Decimal(virtual.numerator) / virtual.denominator, tuple(bought + rest)
+    """The Method of Equal Shares, exact (prices are fractions).
+
+    Each voter starts with an equal share of the budget. A supporter of a project gains a
+    **satisfaction** from it: with approval and choose-1 ballots, the project's cost (cost
+    satisfaction); with cumulative and scoring ballots, the points they gave it; with ordinal
+    ballots, the Borda points of its position (as in `scores`). In each round the method buys
+    the project whose supporters can pay for it at the lowest price per unit of satisfaction:
+    the lowest r such that, if each supporter pays r × their satisfaction, or everything they
+    have left if that is less, the payments add up to its cost. Ties go to more supporters,
+    then to the lower cost, then to the process order. Counting ends when no project's
+    supporters have its cost between them.
+
+    `completion="add1"` (Pabulib's `equalshares/add1`): while the outcome leaves money for
+    another project that has supporters, raise the budget the shares are computed from by 1 per
+    voter and count again, as long as the outcome costs at most the real budget. `"none"`: one
+    count with the real budget. `greedy_completion=True`: then fund the projects left by score,
+    highest first, each that still fits in the real budget, with the greedy tie-break (lower
+    cost, then process order)."""
+    from .shares import count
+
+    return count(
+        projects,
+        ballots,
+        budget,
+        completion,
+        vote_type=vote_type,
+        points=points,
+        ballot_length=ballot_length,
+        greedy_completion=greedy_completion,
     )

@@ -1,32 +1,42 @@
 """The Method of Equal Shares, counted fast and exactly.
 
 `count(...)` returns the same `SharesOutcome` as the definition in `counting.equal_shares`'s
-docstring: same projects, same order, same prices (exact fractions), same tie-breaks. It is
-built on four facts:
+docstring: same projects, same order, same prices (exact fractions), same tie-breaks. It rests
+on five facts.
 
 1. **Voters with the same ballot** always hold the same money, so they are counted once, with
    their number.
 2. **Lazy re-evaluation.** Within a count, budgets only fall, so a project's rate never falls
    from one round to the next: a rate computed in an earlier round is a lower bound, and a
    project is re-evaluated only when that bound could beat the best project of the round. For
-   any split of a project's supporters into those who pay all they have and those who pay the
-   full price, `(cost − money of the first) / (points of the second)` is a lower bound of the
-   price, whether or not the split is the right one.
-3. **Floating point with proof, fractions where it is close.** Budgets are kept as floats with
-   a bound on their error; every decision (which project is cheapest, whether a project is
+   any split of a project's supporters into those who pay all they have and the others,
+   `(cost − money of the first) / (points of the others)` is a lower bound of the price,
+   whether or not the split is the right one.
+3. **Floating point with proof, integers where it is close.** Money is kept as floats with a
+   proven bound on their error; a decision (which project is cheapest, whether a project is
    still affordable, who runs out of money) is taken in floating point only when its margin
-   exceeds the error bound. Otherwise, and for every price that is paid, the exact value is
-   computed with integers: each voter's money is the starting share minus the exact prices of
-   the rounds in which they paid, over one common denominator.
+   exceeds the bound, and otherwise in exact arithmetic. Every price paid is computed exactly:
+   a voter's money is the starting share minus the exact prices of the rounds in which they
+   paid, over one common denominator, so the floats never drift.
 4. **add1 without recounting every step.** With the same projects bought in the same order,
-   a larger starting share gives every voter at least as much money after every round, so
-   every price and rate is at most as large (monotone in the share). Hence if the counts at
-   shares t_a < t_b buy the same projects in the same order, and in every round r every other
-   project still in the running at t_b has a rate above the rate paid in round r at t_a (or
-   equal and behind it in the tie-break), then every share between t_a and t_b buys the same
-   projects in the same order: its outcome is the same, so the add1 loop can jump from t_a to
-   t_b. The loop tries longer and longer jumps, and falls back to single steps where the
-   outcome changes.
+   a larger starting share leaves every voter at least as much money after every round, so
+   every price and rate is at most as large. Hence if the counts at shares t_a < t_b buy the
+   same projects in the same order, and in every round every other project still in the
+   running has a rate at t (a share between them) above the rate paid at t, then every such
+   share buys the same projects in the same order: the add1 loop jumps from t_a to t_b.
+   The simplest proof of that: the other project's rate at t_b is above the rate paid at t_a.
+5. **How fast rates fall.** Between t_a and t_b, a supporter who still has money before a round
+   at t_a gains at least 1 + Σ (fall of each earlier price they paid × their points) per unit
+   of share; one who pays all they have at t_b does so at every share in between; one with
+   nothing left at t_b had nothing at every share in between. So a project's price falls at
+   least (the gains of those who pay all they have) / (the points of the others) per unit of
+   share, and a rate is bounded by straight lines in between: above by its value at t_a less
+   that fall, below by its value at t_b plus it. Comparing those lines at both ends proves
+   jumps over stretches where two rates fall side by side.
+
+The add1 loop counts single steps where the outcome changes, and after a proven step jumps as
+far as the gaps between rates, and how fast they close, suggest; a jump that cannot be proven
+is retried shorter.
 
 Money is counted in integer units of 1 / (voters × 10^d), where d is the number of decimal
 places of the budget and the costs, so that the starting share and the costs are integers."""
@@ -34,6 +44,7 @@ places of the budget and the costs, so that the starting share and the costs are
 from __future__ import annotations
 
 import heapq
+import operator
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
@@ -49,9 +60,11 @@ from .counting import (
     Project,
     Share,
     SharesOutcome,
+    equal_shares,
     greedy,
     scores,
 )
+from .pabulib import WITH_POINTS, Instance
 
 U = 2.0**-53  # unit roundoff of float64
 SAFETY = 4.0  # every error bound is multiplied by this
@@ -88,40 +101,99 @@ def _decimals(values: Sequence[Decimal]) -> int:
     return max((max(0, -int(v.as_tuple().exponent)) for v in values), default=0)
 
 
-class _Result:
-    """One count at one starting share: the rounds and the state after the last one."""
-
-    __slots__ = ("t", "chosen", "prices", "rates", "ran_out", "budgets", "empty", "den", "nums")
-
-    def __init__(self, t: int) -> None:
-        self.t = t
-        self.chosen: list[int] = []
-        self.prices: list[Fraction] = []  # per point of the ballot, in money units
-        self.rates: list[Fraction] = []  # price per unit of satisfaction
-        self.ran_out: list[int] = []
-
-
 class _Eval:
-    """A project's price in one round: `lo` is a proven lower bound of its rate; `hi` a proven
-    upper bound when the split of its supporters is proven; `exact` the exact price."""
+    """A project's price in one round. `lo` is a proven lower bound of its rate (price per
+    unit of satisfaction); when the split of its supporters into those who pay everything they
+    have (`poor`, positions among its supporters) and the others is proven, `hi` is a proven
+    upper bound, `price` the price per point in floating point within `err` of the exact one,
+    and `exact` the exact price once computed."""
 
-    __slots__ = ("j", "lo", "hi", "poor", "rich_points", "exact", "ran_out")
+    __slots__ = ("j", "lo", "hi", "price", "err", "poor", "rich_points", "ran_out", "exact")
 
     def __init__(self, j: int) -> None:
         self.j = j
         self.exact: Fraction | None = None
-        self.ran_out = 0
+
+
+class _State:
+    """One count at one starting share `t`: every group's money as a float within `error` of
+    the exact money, the rounds so far, and their exact prices over one common denominator
+    (`nums[r] / den` is round r's price per point)."""
+
+    def __init__(self, election: _Election, t: int) -> None:
+        self.election = election
+        self.t = t
+        size = len(election.m)
+        self.b = np.full(size, float(t))
+        self.empty = np.zeros(size, dtype=bool)
+        # The round in which each group ran out of money (int64 max: not yet).
+        self.emptied = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+        self.error = U * float(t)
+        self.round_of = np.full(len(election.cost), -1, dtype=np.int64)
+        self.chosen: list[int] = []
+        self.rounds: list[_Eval] = []
+        self.den = 1
+        self.nums: list[int] = []
+        # paid[g, r]: the points group g gave the project bought in round r (0: none).
+        self.paid = np.zeros(
+            (size, min(len(election.cost), 64) or 1), dtype=election.wtype, order="F"
+        )
+        self.certified = True  # as a guided count: same projects, same order, proven between
+        self.reach = np.inf
+        # As a guided count: the proven fall of each round's price, and how fast each group's
+        # money grows at least (1 + Σ fall of a price it paid × its points), per money unit.
+        self.falls: list[float] = []
+        self.growth: np.ndarray | None = None
+        self.seen: list[dict[int, float]] = []  # per round: the rates evaluated, lower bounds
+        self.short: dict[int, float] = {}  # projects found unaffordable: their supporters' money
+
+    def pay(self, e: _Eval) -> None:
+        """Buy e's project at its exact price."""
+        election = self.election
+        price = e.exact
+        assert price is not None
+        q = price.denominator
+        if self.den % q:
+            factor = q // gcd(self.den, q)
+            self.den *= factor
+            self.nums = [x * factor for x in self.nums]
+        self.nums.append(price.numerator * (self.den // q))
+        idx = election.sup[e.j]
+        after = self.b[idx] - float(price) * election.w[e.j]
+        after[e.poor] = 0.0
+        self.b[idx] = after
+        poor = idx[e.poor]
+        self.emptied[poor[~self.empty[poor]]] = len(self.chosen)
+        self.empty[poor] = True
+        r = len(self.chosen)
+        if r == self.paid.shape[1]:
+            wider = np.zeros((len(self.b), 2 * r), dtype=self.paid.dtype, order="F")
+            wider[:, :r] = self.paid
+            self.paid = wider
+        self.paid[idx, r] = election.wi[e.j]
+        self.round_of[e.j] = r
+        self.chosen.append(e.j)
+        self.rounds.append(e)
+        self.error += 4 * U * float(self.t)
+
+    def rate(self, r: int) -> Fraction:
+        e = self.rounds[r]
+        assert e.exact is not None
+        return e.exact / self.election.sat[e.j]
 
 
 class _Election:
     def __init__(
         self,
         costs: Sequence[Decimal],
-        voters: Sequence[Sequence[tuple[int, int]]],
+        grouped: Counter[tuple[tuple[int, int], ...]],
+        n: int,
         budget: Decimal,
         cost_satisfaction: bool,
     ) -> None:
-        self.n = n = len(voters)
+        """`grouped`: each distinct ballot (sorted (project, points) pairs, points > 0) and
+        how many of the `n` voters cast it."""
+        self.n = n
         self.scale = 10 ** _decimals([budget, *costs])
         self.unit = n * self.scale  # money units per currency unit
         self.budget = int(budget * self.scale) * n
@@ -131,13 +203,8 @@ class _Election:
         self.cost = [int(c * self.scale) * n for c in costs]
         self.cost_f = [float(c) for c in self.cost]
         self.sat = list(self.cost) if cost_satisfaction else [1] * p
-        grouped = Counter(tuple(sorted(ballot)) for ballot in voters)
         groups = list(grouped)
         self.m = np.array([grouped[g] for g in groups], dtype=np.float64)
-        lengths = np.array([len(g) for g in groups], dtype=np.int64)
-        self.gptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        self.gproj = np.array([j for g in groups for j, _ in g], dtype=np.int64)
-        self.gw = np.array([w for g in groups for _, w in g], dtype=np.float64)
         self.ballots = groups
         members: list[list[int]] = [[] for _ in range(p)]
         weights: list[list[int]] = [[] for _ in range(p)]
@@ -147,7 +214,10 @@ class _Election:
                 weights[j].append(w)
         self.sup = [np.array(x, dtype=np.int64) for x in members]
         self.w = [np.array(x, dtype=np.float64) for x in weights]
-        self.ones = [bool(len(x)) and max(x) == 1 for x in weights]
+        most = max((max(x) for x in weights if x), default=1)
+        self.wtype = np.int8 if most < 128 else np.int32
+        self.wi = [np.array(x, dtype=self.wtype) for x in weights]
+        self.ones = [bool(x) and max(x) == 1 for x in weights]
         self.msup = [self.m[s] for s in self.sup]
         self.mw = [ms * w for ms, w in zip(self.msup, self.w, strict=True)]
         self.points = [float(x.sum()) for x in self.mw]
@@ -162,31 +232,21 @@ class _Election:
 
     # --- exact money ------------------------------------------------------------------------
 
-    def _exact_sum(self, state: _State, groups: np.ndarray) -> int:
-        """Σ (number × money) of the given groups (none of them empty), times `state.den`."""
+    def exact_sum(self, state: _State, groups: np.ndarray) -> int:
+        """Σ (voters × money) of the given groups (none of them empty), times `state.den`."""
         if not len(groups):
             return 0
-        total = int(self.m[groups].sum())
-        starts = self.gptr[groups]
-        lengths = self.gptr[groups + 1] - starts
-        flat = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
-            int(lengths.sum())
-        )
-        rounds = state.round_of[self.gproj[flat]]
-        paid = rounds >= 0
-        if paid.any():
-            count = np.bincount(
-                rounds[paid],
-                weights=(self.gw[flat] * np.repeat(self.m[groups], lengths))[paid],
-                minlength=len(state.nums),
-            )
-            spent = sum(int(c) * state.nums[r] for r, c in enumerate(count) if c)
-        else:
-            spent = 0
+        people = self.m[groups]
+        total = int(people.sum())
+        rounds = len(state.nums)
+        if not rounds:
+            return total * state.t * state.den
+        points = people @ state.paid[groups, :rounds]  # per round: Σ voters × points paid for
+        spent = sum(map(operator.mul, points.astype(np.int64).tolist(), state.nums))
         return total * state.t * state.den - spent
 
-    def _exact_budget(self, state: _State, g: int) -> int:
-        """The exact money of group g's voters, times `state.den`."""
+    def exact_budget(self, state: _State, g: int) -> int:
+        """The exact money of group g's voters now, times `state.den`."""
         if state.empty[g]:
             return 0
         left = state.t * state.den
@@ -196,9 +256,14 @@ class _Election:
                 left -= state.nums[r] * w
         return left
 
+    def check(self, e: _Eval) -> None:
+        assert e.exact is not None
+        if abs(float(e.exact) - e.price) > e.err:  # pragma: no cover - a bound failed
+            raise ArithmeticError("equal shares: a floating-point error bound failed")
+
     # --- one project in one round ---------------------------------------------------------
 
-    def _evaluate(self, state: _State, j: int) -> _Eval | None:
+    def evaluate(self, state: _State, j: int) -> _Eval | None:
         """The price of project j now, or None if its supporters cannot pay for it."""
         idx = self.sup[j]
         budgets = state.b[idx]
@@ -207,12 +272,63 @@ class _Election:
         cost = self.cost_f[j]
         slack = SAFETY * (self.voters[j] * state.error + (len(idx) + 3) * U * max(total, cost))
         if total + slack < cost:
+            state.short[j] = total
             return None
         if total - slack < cost:
             live = idx[~state.empty[idx]]
-            if self._exact_sum(state, live) < self.cost[j] * state.den:
+            if self.exact_sum(state, live) < self.cost[j] * state.den:
+                state.short[j] = total
                 return None
+            return self.evaluate_exactly(state, j)
         ratio = budgets if self.ones[j] else budgets / self.w[j]
+        points = self.points[j]
+        pi = cost / points
+        poor = ratio < pi
+        k = int(np.count_nonzero(poor))
+        rich = points
+        poor_voters = 0.0
+        if k:
+            weight = poor.astype(np.float64)
+            for _ in range(8):
+                rich = points - float(self.mw[j] @ weight)
+                pi = (cost - float(mb @ weight)) / rich
+                more = ratio < pi
+                grown = int(np.count_nonzero(more))
+                if grown == k:
+                    break
+                poor, k = more, grown
+                weight = poor.astype(np.float64)
+            else:
+                return self.evaluate_sorted(state, j, budgets, mb, ratio)
+            poor_voters = float(self.msup[j] @ weight)
+        err = SAFETY * ((poor_voters * state.error + (len(idx) + 3) * U * cost) / rich + 2 * U * pi)
+        margin = err + state.error
+        if k and float(np.where(poor, ratio, -np.inf).max()) >= pi - margin:
+            return self.evaluate_exactly(state, j)
+        if k < len(idx) and float(np.where(poor, np.inf, ratio).min()) < pi + margin:
+            return self.evaluate_exactly(state, j)
+        return self._proven(j, pi, err, np.flatnonzero(poor), rich, poor_voters)
+
+    def _proven(
+        self, j: int, pi: float, err: float, poor: np.ndarray, rich: float, voters: float
+    ) -> _Eval:
+        e = _Eval(j)
+        sat = self.sat[j]
+        e.price = pi
+        e.err = err
+        e.lo = (pi - err) / sat * (1 - 4 * U)
+        e.hi = (pi + err) / sat * (1 + 4 * U)
+        e.poor = poor
+        e.rich_points = int(round(rich))
+        e.ran_out = int(round(voters))
+        return e
+
+    def evaluate_sorted(
+        self, state: _State, j: int, budgets: np.ndarray, mb: np.ndarray, ratio: np.ndarray
+    ) -> _Eval | None:
+        """As `evaluate`, by sorting the supporters: for a project many supporters of which
+        cannot pay the price."""
+        cost = self.cost_f[j]
         order = np.argsort(ratio)
         sorted_ratio = ratio[order]
         sorted_mb = mb[order]
@@ -223,41 +339,33 @@ class _Election:
         fits = price <= sorted_ratio
         k = int(np.argmax(fits))
         if not fits[k]:
-            return self._evaluate_exactly(state, j)
+            return self.evaluate_exactly(state, j)
         pi = float(price[k])
         rich = float(rest[k])
         poor_voters = float(self.msup[j][order[:k]].sum()) if k else 0.0
         err = SAFETY * ((poor_voters * state.error + (k + 3) * U * cost) / rich + 2 * U * pi)
-        result = _Eval(j)
-        sat = self.sat[j]
-        result.lo = (pi - err) / sat * (1 - 4 * U)
-        proven = (k == 0 or sorted_ratio[k - 1] + state.error < pi - err) and (
-            sorted_ratio[k] - state.error >= pi + err
-        )
-        if not proven:
-            return self._evaluate_exactly(state, j)
-        result.hi = (pi + err) / sat * (1 + 4 * U)
-        result.poor = order[:k]
-        result.rich_points = int(round(rich))
-        result.ran_out = int(round(poor_voters))
-        return result
+        if k and sorted_ratio[k - 1] + state.error >= pi - err:
+            return self.evaluate_exactly(state, j)
+        if sorted_ratio[k] - state.error < pi + err:
+            return self.evaluate_exactly(state, j)
+        return self._proven(j, pi, err, np.sort(order[:k]), rich, poor_voters)
 
-    def _make_exact(self, state: _State, e: _Eval) -> None:
+    def make_exact(self, state: _State, e: _Eval) -> None:
         if e.exact is not None:
             return
         poor = self.sup[e.j][e.poor]
         live = poor[~state.empty[poor]]
-        numerator = self.cost[e.j] * state.den - self._exact_sum(state, live)
-        e.exact = Fraction(numerator, state.den * e.rich_points)
-        approx = float(e.exact) / self.sat[e.j]
-        if not (e.lo <= approx <= e.hi):  # pragma: no cover - the error bounds failed
-            raise ArithmeticError("equal shares: floating-point bound violated")
+        paid = self.exact_sum(state, live)
+        e.exact = Fraction(self.cost[e.j] * state.den - paid, state.den * e.rich_points)
+        self.check(e)
+        e.price = float(e.exact)
+        e.err = 2 * U * e.price
 
-    def _evaluate_exactly(self, state: _State, j: int) -> _Eval | None:
+    def evaluate_exactly(self, state: _State, j: int) -> _Eval | None:
         """The price of project j now, in exact arithmetic throughout."""
         idx = self.sup[j]
+        money = [self.exact_budget(state, int(g)) for g in idx]
         den = state.den
-        money = [self._exact_budget(state, int(g)) for g in idx]
         people = [int(x) for x in self.msup[j]]
         weights = [int(x) for x in self.w[j]]
         if sum(m * b for m, b in zip(people, money, strict=True)) < self.cost[j] * den:
@@ -265,58 +373,61 @@ class _Election:
         order = sorted(range(len(idx)), key=lambda i: Fraction(money[i], weights[i]))
         paid = 0
         rest = int(round(self.points[j]))
-        price = Fraction(0)
         for position, i in enumerate(order):
             price = Fraction(self.cost[j] * den - paid, den * rest)
             if price * weights[i] * den <= money[i]:
-                poor = order[:position]
+                poor = sorted(order[:position])
                 break
             paid += people[i] * money[i]
             rest -= people[i] * weights[i]
-        else:  # pragma: no cover - the sum was enough, so the last supporter fits
+        else:  # pragma: no cover - the money was enough, so the last supporter can pay
             raise ArithmeticError("equal shares: no price found")
-        result = _Eval(j)
-        result.exact = price
-        result.poor = np.array(poor, dtype=np.int64)
-        result.rich_points = rest
-        result.ran_out = sum(people[i] for i in poor)
-        rate = float(price) / self.sat[j]
-        result.lo = rate * (1 - 4 * U)
-        result.hi = rate * (1 + 4 * U)
-        return result
+        e = self._proven(
+            j,
+            float(price),
+            U * float(price),
+            np.array(poor, dtype=np.int64),
+            rest,
+            sum(people[i] for i in poor),
+        )
+        e.exact = price
+        return e
 
-    @staticmethod
-    def _rate(e: _Eval, sat: int) -> Fraction:
+    def exact_rate(self, e: _Eval) -> Fraction:
         assert e.exact is not None
-        return e.exact / sat
+        return e.exact / self.sat[e.j]
 
     # --- one count ------------------------------------------------------------------------
 
-    def count(self, k: int, guide: _Result | None = None) -> _Result | None:
-        """The count with a starting share of t0 + k × step. With `guide` (a count at a smaller
-        share), None unless this count buys the same projects in the same order and proves
-        that every share in between does too (fact 4 of the module docstring)."""
-        t = self.t0 + k * self.step
-        state = _State(self, t)
-        result = _Result(t)
+    def count(
+        self, k: int, guide: _State | None = None, span: int = 1, strict: bool = False
+    ) -> _State | None:
+        """The count with a starting share of t0 + k × step.
+
+        With `guide` (the count `span` steps before), the count also checks facts 4 and 5 of
+        the module docstring: it buys the same projects in the same order, and in every round
+        every other project still in the running has, at every share in between, a rate above
+        the one paid. `certified` says whether it held; with `strict`, the count stops and
+        returns None as soon as it fails. `reach` estimates how many more steps the same check
+        would hold."""
+        state = _State(self, self.t0 + k * self.step)
+        if guide is not None:
+            state.growth = np.ones(len(self.m))
         heap = list(self.first)
         heapq.heapify(heap)
-        sat = self.sat
         static = self.static
         while heap:
-            r = len(result.chosen)
-            theta = None
-            if guide is not None:
-                if r >= len(guide.chosen):
-                    theta = None
-                else:
-                    theta = guide.rates[r]
+            r = len(state.chosen)
+            guided = guide is not None and state.certified and r < len(guide.chosen)
+            bar = -1.0
+            if guided:
+                assert guide is not None
+                bar = guide.rounds[r].hi
             fresh: list[_Eval] = []
             best: _Eval | None = None
-            bar = float(theta) * (1 + 4 * U) if theta is not None else -1.0
             while heap and (best is None or heap[0][0] <= max(best.hi, bar)):
                 _, _, j = heapq.heappop(heap)
-                e = self._evaluate(state, j)
+                e = self.evaluate(state, j)
                 if e is None:
                     continue
                 fresh.append(e)
@@ -327,160 +438,282 @@ class _Election:
             close = [e for e in fresh if e.lo <= best.hi]
             if len(close) > 1:
                 for e in close:
-                    self._make_exact(state, e)
-                best = min(close, key=lambda e: (self._rate(e, sat[e.j]), static[e.j]))
-            else:
-                self._make_exact(state, best)
-            if guide is not None:
-                if r >= len(guide.chosen) or best.j != guide.chosen[r]:
-                    return None
-                assert theta is not None
-                for e in fresh:
-                    if e is best or e.lo > float(theta) * (1 + 4 * U):
-                        continue
-                    self._make_exact(state, e)
-                    if (self._rate(e, sat[e.j]), static[e.j]) <= (theta, static[best.j]):
+                    self.make_exact(state, e)
+                best = min(close, key=lambda e: (self.exact_rate(e), static[e.j]))
+            if guide is not None and state.certified:
+                falls: dict[int, float] = {}
+                if not self.sandwich(state, guide, r, best, fresh, span, falls):
+                    state.certified = False
+                    if strict:
                         return None
+                else:
+                    reach = self.reach(state, guide, r, span, best, fresh, falls)
+                    state.reach = min(state.reach, reach)
+            state.seen.append({e.j: e.lo for e in fresh})
             for e in fresh:
                 if e is not best:
                     heapq.heappush(heap, (e.lo, static[e.j], e.j))
+            self.make_exact(state, best)
+            if guide is not None and state.certified:
+                assert state.growth is not None
+                fall = self.price_fall(state, best, guide, r)
+                state.falls.append(fall)
+                rich = np.ones(len(self.sup[best.j]), dtype=bool)
+                rich[best.poor] = False
+                state.growth[self.sup[best.j][rich]] += fall * self.w[best.j][rich]
             state.pay(best)
-            assert best.exact is not None
-            result.chosen.append(best.j)
-            result.prices.append(best.exact)
-            result.rates.append(best.exact / sat[best.j])
-            result.ran_out.append(best.ran_out)
-        if guide is not None and len(result.chosen) != len(guide.chosen):
-            return None
-        result.budgets = state.b
-        result.empty = state.empty
-        result.den = state.den
-        result.nums = state.nums
-        self._last_state = state
-        return result
+        if guide is not None and len(state.chosen) != len(guide.chosen):
+            state.certified = False
+            if strict:
+                return None
+        if guide is not None and state.certified:
+            state.reach = min(state.reach, self.reach_to_afford(state, guide, span))
+        return state
+
+    def reach_to_afford(self, state: _State, guide: _State, span: int) -> float:
+        """An estimate of how many steps beyond this count a project found unaffordable stays
+        so: the money its supporters lack, over how fast their money grew since the guide (or
+        one money unit per supporter and step)."""
+        reach = np.inf
+        for j, total in state.short.items():
+            before = guide.short.get(j)
+            growth = (total - before) / span if before is not None else 0.0
+            growth = max(growth, self.voters[j] * float(self.step))
+            reach = min(reach, (self.cost_f[j] - total) / growth)
+        return reach
+
+    def fall(self, state: _State, e: _Eval, guide: _State, r: int) -> float:
+        """A proven lower bound of how fast e's rate in round r falls as the starting share
+        grows, per money unit, between the guide's share and this count's (fact 5 of the
+        module docstring)."""
+        return self.price_fall(state, e, guide, r) / self.sat[e.j]
+
+    def price_fall(self, state: _State, e: _Eval, guide: _State, r: int) -> float:
+        """As `fall`, for the price per point."""
+        if not len(e.poor):
+            return 0.0
+        poor = self.sup[e.j][e.poor]
+        live = guide.emptied[poor] >= r
+        if not live.any():
+            return 0.0
+        kept = poor[live]
+        # The most the supporters can add per unit of price: not the kept groups (who pay all
+        # they have at every share in between), nor the groups with nothing left before this
+        # round here (then also at every smaller share).
+        out = live | (state.emptied[poor] < r)
+        rest = self.points[e.j] - float(self.mw[e.j][e.poor[out]].sum())
+        if rest <= 0:  # pragma: no cover - someone always pays the full price
+            return 0.0
+        assert state.growth is not None
+        return float(self.m[kept] @ state.growth[kept]) / rest * (1 - 256 * U)
+
+    def reach(
+        self,
+        state: _State,
+        guide: _State,
+        r: int,
+        span: int,
+        best: _Eval,
+        fresh: list[_Eval],
+        falls: dict[int, float],
+    ) -> float:
+        """Round r's estimate of how many steps beyond this count facts 4 and 5 would still
+        hold: for each other project evaluated, the gap between its rate and the best rate,
+        over how fast that gap could close per step (its rate's fall since the guide, or the
+        best project's if it was not evaluated then, less the proven fall). Projects not
+        evaluated in this round are left out: a longer jump evaluates them."""
+        g = guide.rounds[r]
+        before = guide.seen[r]
+        own = max((g.hi - best.lo) / span, 0.0)
+        reach = np.inf
+        for e in fresh:
+            if e is best:
+                continue
+            fall = (before[e.j] - e.lo) / span if e.j in before else own
+            gap = e.lo - best.hi
+            if fall <= 0 or gap >= fall * reach:
+                continue
+            if best.j not in falls:
+                falls[best.j] = self.fall(state, best, guide, r)
+            if e.j not in falls:
+                falls[e.j] = self.fall(state, e, guide, r)
+            closing = fall - min(falls[e.j], falls[best.j]) * self.step
+            if closing > 0:
+                reach = min(reach, gap / closing)
+        return reach
+
+    def sandwich(
+        self,
+        state: _State,
+        guide: _State,
+        r: int,
+        best: _Eval,
+        fresh: list[_Eval],
+        span: int,
+        falls: dict[int, float],
+    ) -> bool:
+        """Round r of a guided count (facts 4 and 5): the same project as the guide, and every
+        other project in the running has, at every share in between, a rate above the best
+        one's. A project's rate at a share in between is at least its rate here plus its
+        proven fall; the best project's is at most its rate at the guide's share less its
+        proven fall; comparing these two straight lines at both ends suffices. Otherwise: its
+        rate here above the best one's at the guide's share (or equal and behind in the
+        tie-break)."""
+        if r >= len(guide.chosen) or best.j != guide.chosen[r]:
+            return False
+        g = guide.rounds[r]
+        width = span * self.step
+        theta: Fraction | None = None
+        for e in fresh:
+            if e is best or e.lo > g.hi:
+                continue
+            if best.j not in falls:
+                falls[best.j] = self.fall(state, best, guide, r)
+            falls[e.j] = self.fall(state, e, guide, r)
+            ahead = e.lo + falls[e.j] * width - g.hi
+            behind = e.lo - g.hi + falls[best.j] * width
+            slack = 8 * U * (abs(e.lo) + abs(g.hi) + (falls[e.j] + falls[best.j]) * width)
+            if ahead > slack and behind > slack:
+                continue
+            if e.hi < g.lo:
+                return False
+            if theta is None:
+                theta = guide.rate(r)
+            self.make_exact(state, e)
+            if (self.exact_rate(e), self.static[e.j]) <= (theta, self.static[best.j]):
+                return False
+        return True
 
     # --- add1 -----------------------------------------------------------------------------
 
-    def spent(self, result: _Result) -> int:
-        return sum(self.cost[j] for j in result.chosen)
+    def spent(self, state: _State) -> int:
+        return sum(self.cost[j] for j in state.chosen)
 
-    def exhaustive(self, result: _Result) -> bool:
-        left = self.budget - self.spent(result)
-        chosen = set(result.chosen)
+    def exhaustive(self, state: _State) -> bool:
+        left = self.budget - self.spent(state)
+        chosen = set(state.chosen)
         return all(j in chosen or self.cost[j] > left for j in self.supported)
 
-    def add1(self) -> tuple[int, _Result]:
+    def add1(self) -> tuple[int, _State]:
         """The last count of the add1 loop and its step: while the outcome leaves money for
         another project with supporters, raise every voter's share by one currency unit, as
-        long as the outcome costs at most the budget."""
+        long as the outcome costs at most the budget. Counts at single steps are guided by the
+        previous one; after a proven step the loop tries to jump as far as the count
+        estimates it may (`reach`), and after a jump that could not be proven, at most halfway
+        to where it aimed. Where jumps do not come, guiding (which costs more) is tried less
+        often: after n guided steps or jumps in a row that did not lead to a jump, the next
+        2^n − 1 single steps (at most 4) are counted without a guide."""
         k = 0
         current = self.count(0)
         assert current is not None
         if self.exhaustive(current):
             return k, current
-        jump = 1
+        jump = 0
+        misses = 0
+        patience = 0
+        ceiling = None  # a step a jump failed to reach: later jumps aim at most halfway there
         while True:
-            if jump > 1:
-                ahead = self.count(k + jump, guide=current)
+            if ceiling is not None:
+                if ceiling <= k + 1:
+                    ceiling = None
+                else:
+                    jump = min(jump, (ceiling - k) // 2)
+            if jump >= 2:
+                ahead = self.count(k + jump, guide=current, span=jump, strict=True)
                 if ahead is None:
+                    ceiling = k + jump
                     jump //= 4
+                    misses += 1
                     continue
                 k += jump
                 current = ahead
-                jump *= 2
+                jump = self.next_jump(ahead, jump)
+                misses = 0
                 continue
-            following = self.count(k + 1)
+            guided = patience == 0
+            following = self.count(k + 1, guide=current if guided else None)
             assert following is not None
             if self.spent(following) > self.budget:
                 return k, current
             k += 1
             if self.exhaustive(following):
                 return k, following
-            jump = 2 if following.chosen == current.chosen else 1
             current = following
+            if not guided:
+                patience -= 1
+                continue
+            jump = self.next_jump(following, 1) if following.certified else 0
+            if jump < 2:
+                patience = min(2**misses - 1, 4)
+                misses += 1
 
-    # --- what the supporters had left -----------------------------------------------------
+    @staticmethod
+    def next_jump(state: _State, last: int) -> int:
+        """How far to try to jump next: 4/5 of the estimated reach, at most 8 × the last
+        jump."""
+        return int(min(state.reach * 0.8, 8 * last))
 
-    def money_left(self, result: _Result, j: int) -> Fraction:
+    # --- the outcome ----------------------------------------------------------------------
+
+    def prices(self, state: _State) -> list[Fraction]:
+        return [e.exact for e in state.rounds if e.exact is not None]
+
+    def money_left(self, state: _State, j: int) -> Fraction:
         """Σ over project j's supporters of the money they have after the count."""
-        state = _State.__new__(_State)
-        state.t = result.t
-        state.den = result.den
-        state.nums = result.nums
-        state.empty = result.empty
-        state.round_of = np.full(len(self.cost), -1, dtype=np.int64)
-        for r, chosen in enumerate(result.chosen):
-            state.round_of[chosen] = r
         idx = self.sup[j]
-        live = idx[~result.empty[idx]]
-        return Fraction(self._exact_sum(state, live), result.den * self.unit)
-
-
-class _State:
-    """The money of every group during one count: floats with a proven error bound, and the
-    exact prices paid so far over one common denominator."""
-
-    def __init__(self, election: _Election, t: int) -> None:
-        self.election = election
-        self.t = t
-        size = len(election.m)
-        self.b = np.full(size, float(t))
-        self.empty = np.zeros(size, dtype=bool)
-        self.error = U * float(t)  # bound on |float money − exact money| of any group
-        self.round_of = np.full(len(election.cost), -1, dtype=np.int64)
-        self.den = 1
-        self.nums: list[int] = []
-
-    def pay(self, e: _Eval) -> None:
-        election = self.election
-        assert e.exact is not None
-        price = e.exact
-        q = price.denominator
-        if self.den % q:
-            factor = q // gcd(self.den, q)
-            self.den *= factor
-            self.nums = [x * factor for x in self.nums]
-        self.round_of[e.j] = len(self.nums)
-        self.nums.append(price.numerator * (self.den // q))
-        idx = election.sup[e.j]
-        poor = np.zeros(len(idx), dtype=bool)
-        poor[e.poor] = True
-        self.b[idx[poor]] = 0.0
-        self.empty[idx[poor]] = True
-        rich = ~poor
-        self.b[idx[rich]] -= float(price) * election.w[e.j][rich]
-        self.error += 4 * U * float(self.t)
+        live = idx[~state.empty[idx]]
+        total = self.exact_sum(state, live)
+        return Fraction(total, state.den * self.unit)
 
 
 def count(
     projects: Sequence[Project],
-    voters: Sequence[Sequence[tuple[str, int]]],
+    ballots: Sequence[Sequence[str]],
     budget: Decimal,
-    completion: str,
-    cost_satisfaction: bool,
-    greedy_completion: bool,
-    score: dict[str, Decimal] | None = None,
+    completion: str = "add1",
+    *,
+    vote_type: str = "approval",
+    points: Sequence[Sequence[int]] | None = None,
+    ballot_length: int | None = None,
+    greedy_completion: bool = False,
 ) -> SharesOutcome:
-    """The Method of Equal Shares over `voters` (each a list of (project, points), points > 0).
-    See `counting.equal_shares`."""
+    """The Method of Equal Shares: see `counting.equal_shares`."""
     if completion not in ("add1", "none"):
         raise ValueError(f"unknown completion {completion!r}")
     if any(p.cost <= 0 for p in projects):
         raise ValueError("equal shares needs positive costs")
     index = {p.id: i for i, p in enumerate(projects)}
-    ballots = [[(index[p], w) for p, w in ballot if p in index] for ballot in voters]
+    if vote_type in ("cumulative", "scoring"):
+        if points is None:
+            raise ValueError("cumulative and scoring ballots need points")
+        raw = Counter(zip(map(tuple, ballots), map(tuple, points), strict=True))
+        distinct = list(raw)
+        given = utilities(vote_type, [b for b, _ in distinct], [p for _, p in distinct])
+    else:
+        raw = Counter(map(tuple, ballots))
+        distinct = list(raw)
+        given = utilities(vote_type, distinct, None, ballot_length)
+    grouped: Counter[tuple[tuple[int, int], ...]] = Counter()
+    for key, ballot in zip(distinct, given, strict=True):
+        grouped[tuple(sorted((index[p], w) for p, w in ballot if p in index))] += raw[key]
+    score = scores(vote_type, ballots, points, ballot_length) if greedy_completion else {}
     rule = "equal-shares/add1" if completion == "add1" else "equal-shares"
     if greedy_completion:
         rule += "+greedy"
     n = len(ballots)
     if n == 0:
         bought: list[Share] = []
-        left: dict[int, Fraction] = {}
         virtual = budget
         election = None
         result = None
     else:
-        election = _Election([p.cost for p in projects], ballots, budget, cost_satisfaction)
+        election = _Election(
+            [p.cost for p in projects],
+            grouped,
+            n,
+            budget,
+            cost_satisfaction=vote_type in ("approval", "choose-1"),
+        )
         if completion == "add1":
             step, result = election.add1()
         else:
@@ -501,7 +734,12 @@ def count(
                 FUNDED,
             )
             for r, (j, price, ran_out) in enumerate(
-                zip(result.chosen, result.prices, result.ran_out, strict=True)
+                zip(
+                    result.chosen,
+                    election.prices(result),
+                    [e.ran_out for e in result.rounds],
+                    strict=True,
+                )
             )
         ]
     chosen = {s.project for s in bought}
@@ -515,7 +753,7 @@ def count(
     if greedy_completion:
         spent = sum((s.cost for s in bought), Decimal(0))
         others = [p for p in projects if p.id not in chosen]
-        outcome = greedy(others, score or {}, budget - spent, "greedy")
+        outcome = greedy(others, score, budget - spent, "greedy")
         for decision in outcome.decisions:
             if decision.selected:
                 j = index[decision.project]
@@ -549,10 +787,21 @@ def count(
     return SharesOutcome(rule, budget, virtual, tuple(bought + completed + rest))
 
 
-def equal_shares_outcome_scores(
-    vote_type: str,
-    ballots: Sequence[Sequence[str]],
-    points: Sequence[Sequence[int]] | None,
-    ballot_length: int | None,
-) -> dict[str, Decimal]:
-    return scores(vote_type, ballots, points, ballot_length)
+def shares_outcome(
+    instance: Instance, completion: str = "add1", greedy_completion: bool = False
+) -> SharesOutcome:
+    """The Method of Equal Shares on a Pabulib instance, with the satisfaction of its vote type
+    (META `max_length` is the ordinal ballots' length for Borda points)."""
+    voters = list(instance.votes)
+    points = [instance.points(v) for v in voters] if instance.vote_type in WITH_POINTS else None
+    length = instance.meta.get("max_length", "").strip()
+    return equal_shares(
+        [Project(pid, instance.cost(pid)) for pid in instance.projects],
+        [instance.ballot(v) for v in voters],
+        instance.budget,
+        completion,
+        vote_type=instance.vote_type,
+        points=points,
+        ballot_length=int(length) if length.isdigit() else None,
+        greedy_completion=greedy_completion,
+    )

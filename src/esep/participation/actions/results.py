@@ -57,16 +57,15 @@ def outcome_of(process: Process, projects: list[Project], ballots: list[Ballot])
     items = [counting.Project(p.code, p.ballot_cost) for p in projects]
     choices = [b.choices for b in ballots]
     if process.rule == "equal-shares":
-        if vote_type != "approval":
-            raise ValidationError(
-                _("The Method of Equal Shares counts approval and knapsack ballots here."),
-                code="rule_unavailable",
-            )
         result = counting.equal_shares(
             items,
             choices,
             process.budget,
-            completion="add1" if process.completion != "none" else "none",
+            completion="none" if process.completion == "none" else "add1",
+            vote_type=vote_type,
+            points=[b.points for b in ballots] if vote_type == "cumulative" else None,
+            ballot_length=process.max_choices if vote_type == "ordinal" else None,
+            greedy_completion=process.completion == "add1-greedy",
         )
         return [
             {

@@ -6,7 +6,7 @@ ESEP   := $(BIN)/esep
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install install-test lint bench bench-finance bench-appeals bench-ballots serve messages clean
+.PHONY: demo test install install-test lint bench bench-finance bench-appeals bench-ballots bench-participation serve messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "esep needs Python 3.11 or newer")'
@@ -45,7 +45,7 @@ test: install-test lint
 
 bench: install-test
 	$(BIN)/python bench/run.py && $(BIN)/python bench/finance.py && $(BIN)/python bench/appeals.py \
-	  && $(BIN)/python bench/ballots.py
+	  && $(BIN)/python bench/ballots.py && $(BIN)/python bench/participation.py
 
 bench-finance: install-test
 	$(BIN)/python bench/finance.py
@@ -55,6 +55,9 @@ bench-appeals: install-test
 
 bench-ballots: install-test
 	$(BIN)/python bench/ballots.py
+
+bench-participation: install-test
+	$(BIN)/python bench/participation.py
 
 # Re-extract translatable strings into the kk, ru and en catalogues (needs GNU gettext).
 messages: install-test

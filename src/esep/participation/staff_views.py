@@ -20,12 +20,13 @@ from esep.accounts import actions as account_actions
 from esep.accounts.models import CensusList, RoleKind, User
 from esep.accounts.queries import active_roles
 from esep.core.actions import Actor
+from esep.core.forms import apply_errors
 from esep.core.problems import ImportRefused
 from esep.territory.models import Unit
 
 from .actions import voting as voting_actions
 from .models import PaperReturn
-from .views import _add_errors, _process, read_ballot
+from .views import _process, read_ballot
 
 MAX_UNITS = 500
 
@@ -143,7 +144,7 @@ def verify_in_person(request: HttpRequest) -> HttpResponse:
                     unit=Unit.objects.get(pk=form.cleaned_data["unit"]),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,

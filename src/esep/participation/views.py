@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from esep.accounts import actions as account_actions
 from esep.accounts import oidc
 from esep.core.actions import Actor
+from esep.core.forms import apply_errors
 
 from . import phases, queries
 from .actions import imports
@@ -41,15 +42,6 @@ from .models import (
 from .phases import Activity
 
 PAGE_SIZE = 100
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {
-            field: [str(m) for e in errs for m in e.messages]
-            for field, errs in error.error_dict.items()
-        }
-    return {"__all__": list(error.messages)}
 
 
 def _process(pk: int) -> Process:
@@ -116,12 +108,6 @@ class ProposalForm(forms.Form):
     )
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, items in _errors(error).items():
-        for message in items:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
@@ -139,7 +125,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
                 address=form.cleaned_data["address"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("Your project was proposed: number %(code)s.") % {"code": project.code}
@@ -202,7 +188,7 @@ def review(request: HttpRequest, pk: int, project: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("The review of project %(code)s is saved.") % {"code": item.code}
@@ -403,7 +389,7 @@ def project_detail(request: HttpRequest, pk: int, project: int) -> HttpResponse:
                     on=form.cleaned_data["on"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("The progress report is published."))
                 return redirect("participation:project", pk=pk, project=item.pk)
@@ -438,7 +424,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         try:
             account_actions.verify_by_census(Actor.of(request.user), iin=form.cleaned_data["iin"])
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your residence is verified."))
             target = request.GET.get("next", "")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from esep.core.actions import Actor
 from esep.core.cache import public_page
 from esep.core.downloads import csv_response
+from esep.core.forms import apply_errors
 
 from . import actions, queries
 from .forms import EndMandateForm, RecordMandateForm, SearchForm
@@ -194,14 +195,6 @@ def registrable_bases(user: Any, post: Post) -> list[str]:
     ]
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def record_mandate(request: HttpRequest, post_id: int) -> HttpResponse:
@@ -217,7 +210,7 @@ def record_mandate(request: HttpRequest, post_id: int) -> HttpResponse:
             with transaction.atomic():  # a new person is kept only with the mandate
                 _record(actor, post, data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The mandate has been recorded and published."))
             return redirect("territory:post", post_id=post.pk)
@@ -266,7 +259,7 @@ def end_mandate(request: HttpRequest, mandate_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The end of the mandate has been recorded and published."))
             return redirect("territory:post", post_id=mandate.post_id)

@@ -17,6 +17,7 @@ from ipware import get_client_ip
 
 from esep.core.actions import Actor
 from esep.core.cache import signed_in_page
+from esep.core.forms import apply_errors
 from esep.territory.geo import region_map
 from esep.territory.models import Body, Unit
 
@@ -44,19 +45,6 @@ def _int(value: Any) -> int | None:
 def _source(request: HttpRequest) -> str:
     ip, _routable = get_client_ip(request)
     return ip or ""
-
-
-def _errors_into(form: Any, error: ValidationError) -> None:
-    """Put an action's ValidationError on the form: field messages on their fields (or the
-    form if it has no such field)."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages_:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,7 +107,7 @@ def file_appeal(request: HttpRequest) -> HttpResponse:
                 context["form"] = form
                 return render(request, "accountability/file_appeal.html", context, status=429)
             except ValidationError as error:
-                _errors_into(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -271,7 +259,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     for text in error.messages:
                         messages.error(request, text)
                     return redirect("accountability:appeal", pk=pk)
-                _errors_into(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, message)
                 if step == "forward" and view.viewer == "staff":

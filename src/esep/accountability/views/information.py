@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from esep.core.actions import Actor
 from esep.core.cache import public_page, signed_in_page
+from esep.core.forms import apply_errors
 from esep.territory.models import Body, Unit
 from esep.territory.queries import top_level_units
 
@@ -173,14 +174,6 @@ def _int(value: str | None) -> int | None:
     return (
         int(value) if value and value.isascii() and value.isdecimal() and len(value) < 16 else None
     )
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # Heading and button of each form of the request page.
@@ -478,7 +471,7 @@ def request_act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         try:
             chosen.act(Actor.of(request.user), info_request, form.cleaned_data, request)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, str(chosen.done))
             return redirect("accountability:information_request", pk=pk)
@@ -517,7 +510,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     Actor.of(request.user), body=body, title=data["title"], text=data["text"]
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,

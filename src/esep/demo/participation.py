@@ -259,11 +259,12 @@ def build_participation(actor: Actor, seed: int) -> dict[str, int]:
                 )
     with _time(now):
         imported = imports.import_pb(
-            actor, unit=unit, data=ASSEN.read_bytes(), file_name=ASSEN.name
-        )
-        Process.objects.filter(pk=imported.pk).update(
+            actor,
+            unit=unit,
+            data=ASSEN.read_bytes(),
+            file_name=ASSEN.name,
             source="Pabulib (pabulib.org): Netherlands_Assen_2024.pb — Stolicki, Szufa, Talmon, "
-            "arXiv:2012.06539. A real instance, imported for comparison."
+            "arXiv:2012.06539. A real instance, imported for comparison.",
         )
         results.publish_result(actor, results.count_votes(actor, imported))
     counts["processes"] += 1

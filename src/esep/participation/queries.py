@@ -112,6 +112,7 @@ def legal_minimum(process: Process) -> LegalMinimum | None:
     unit's kind and esep holds the unit's spending for the year (approved, else adjusted, else
     executed); None otherwise."""
     from esep.finance.models import BudgetLine
+    from esep.finance.queries import tenge
 
     share = LEGAL_SHARE.get(process.unit.kind)
     if share is None:
@@ -129,7 +130,7 @@ def legal_minimum(process: Process) -> LegalMinimum | None:
     )
     for phase in ("approved", "adjusted", "executed"):
         if rows.get(phase):
-            spending = Decimal(rows[phase]) / 100
+            spending = tenge(rows[phase])
             required = (spending * share).quantize(Decimal("0.01"))
             return LegalMinimum(share, spending, phase, required, process.budget >= required)
     return None

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -42,15 +43,13 @@ def units_for(user: Any, permission: str) -> list[Unit]:
         unit = role.body.unit if role.body_id else role.unit
         if unit is not None:
             roots.append(unit)
-    found: dict[int, Unit] = {}
+    if not roots:
+        return []
+    inside = Q()
     for root in roots:
-        for unit in Unit.objects.filter(path__startswith=root.path, valid_until__isnull=True)[
-            :MAX_UNITS
-        ]:
-            found[unit.pk] = unit
-    return [
-        u for u in sorted(found.values(), key=lambda u: u.path) if user.has_perm(permission, u)
-    ][:MAX_UNITS]
+        inside |= Q(path__startswith=root.path)
+    found = Unit.objects.filter(inside, valid_until__isnull=True).order_by("path")[:MAX_UNITS]
+    return [u for u in found if user.has_perm(permission, u)]
 
 
 class UnitChoice(forms.TypedChoiceField):

@@ -68,9 +68,12 @@ def _whole(value: str | None) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def import_pb(actor: Actor, *, unit: Unit, data: bytes, file_name: str) -> Process:
+def import_pb(
+    actor: Actor, *, unit: Unit, data: bytes, file_name: str, source: str = ""
+) -> Process:
     """A new process in `unit` holding the whole file, in its results phase (ready to count
-    with the file's rule). All or nothing: any problem refuses the file."""
+    with the file's rule). `source` credits where the file came from (default: its name). All
+    or nothing: any problem refuses the file."""
     with action("import_pb", actor, "participation.manage_process", unit) as act:
         instance = read_pb(data, file_name)
         meta = instance.meta
@@ -120,7 +123,7 @@ def import_pb(actor: Actor, *, unit: Unit, data: bytes, file_name: str) -> Proce
             may_change_ballot=False,
             rule=_rule(meta),
             threshold=Decimal(meta.get("min_project_score_threshold", "0") or "0"),
-            source=_("Imported from the Pabulib file %(file)s") % {"file": file_name},
+            source=source or _("Imported from the Pabulib file %(file)s") % {"file": file_name},
             created_by=actor.user,
             pabulib_meta=[[k, v] for k, v in meta.items()],
             pabulib_project_columns=list(instance.project_columns),

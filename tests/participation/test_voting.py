@@ -4,14 +4,20 @@ staff; who may do what."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from esep.accounts import actions as account_actions
+from esep.accounts.identity import make_iin
 from esep.core.actions import Actor
 from esep.core.models import AuditEntry
 from esep.participation.actions import voting as actions
-from esep.participation.models import Ballot, Process, Voter
+from esep.participation.models import Ballot, Process, Project, Voter
+from esep.participation.models.projects import ProjectStatus
 from esep.participation.phases import PhaseKind
 from tests.conftest import SYSTEM
 
@@ -163,3 +169,42 @@ def test_paper_ballots_are_entered_by_staff(on_ballot, carol, farida, bob, dana,
     assert (
         list(Ballot.objects.values_list("channel", "polling_place")) == [("paper", "School 12")] * 2
     )
+
+
+def test_a_vote_takes_a_fixed_number_of_queries_and_a_second_one_writes_nothing(
+    on_ballot, aru, daniyar, django_assert_num_queries
+):
+    process = on_ballot()
+    vote(aru, process, ["1"])  # reads the voting context: phases, who may vote, projects
+    # The process, the verification, whether this person voted; then, in one transaction
+    # (a savepoint here, as tests run inside one), Voter, Ballot, audit entry, data version.
+    with django_assert_num_queries(9):
+        vote(daniyar, process, ["2", "3"])
+    with django_assert_num_queries(3), pytest.raises(ValidationError, match="already voted"):
+        vote(daniyar, process, ["4"])
+    assert (
+        Ballot.objects.count() == 2 and AuditEntry.objects.filter(verb="cast_ballot").count() == 2
+    )
+
+
+def test_the_voting_context_is_read_again_after_its_time(on_ballot, aru, daniyar, monkeypatch):
+    """A change made behind esep's back while voting is open (esep refuses any) is seen within
+    CONTEXT_SECONDS."""
+    process = on_ballot()
+    vote(aru, process, ["1"])
+    Project.objects.filter(process=process, code="2").update(status=ProjectStatus.WITHDRAWN)
+    later = time.monotonic() + actions.CONTEXT_SECONDS + 1
+    monkeypatch.setattr(actions.time, "monotonic", lambda: later)
+    with pytest.raises(ValidationError, match="not on the ballot: 2"):
+        vote(daniyar, process, ["2"])
+    assert Ballot.objects.count() == 1
+
+
+def test_staff_vote_as_residents(on_ballot, carol, city):
+    """A vote is a person's, never an office's: the audit names the role as resident."""
+    account_actions.verify_in_person(
+        SYSTEM, user=carol, iin=make_iin(dt.date(1980, 3, 3), 505), unit=city.almaly
+    )
+    process = on_ballot()
+    vote(carol, process, ["1"])
+    assert AuditEntry.objects.get(verb="cast_ballot").role == "resident"

@@ -80,12 +80,23 @@ def _acting_role(actor: Actor, obj: Any) -> str:
     return acting_role(actor.user, obj)
 
 
-@contextmanager
-def action(verb: str, actor: Actor, permission: str | None, obj: Any = None) -> Iterator[_Act]:
-    """Check `permission` (None: anyone may), open a transaction, audit what was done."""
+def refuse_unless(actor: Actor, permission: str | None, obj: Any = None) -> None:
+    """Refuse unless the actor holds `permission` on `obj` (None: anyone may). `action` checks
+    it; an action that reads before it writes checks it first, so that nobody learns anything
+    from a refusal they had no right to."""
     if permission is not None and not actor.may(permission, obj):
         raise ActionRefused(_("You are not allowed to do this here."))
-    act = _Act(verb=verb, actor=actor, role=_acting_role(actor, obj))
+
+
+@contextmanager
+def action(
+    verb: str, actor: Actor, permission: str | None, obj: Any = None, *, role: str | None = None
+) -> Iterator[_Act]:
+    """Check `permission` (None: anyone may), open a transaction, audit what was done. `role`
+    names the role acted from where it cannot be any other (a resident's vote); else it is
+    looked up."""
+    refuse_unless(actor, permission, obj)
+    act = _Act(verb=verb, actor=actor, role=role or _acting_role(actor, obj))
     with transaction.atomic():
         yield act
         target = act.target

@@ -18,10 +18,12 @@ declared **tie-break** is the lower cost first, then the order of the projects i
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import chain, zip_longest
 
 GREEDY_RULES = ("greedy", "greedy-threshold", "greedy-no-skip", "greedy-reserve")
 
@@ -76,24 +78,30 @@ def scores(
     points: Sequence[Sequence[int]] | None = None,
     ballot_length: int | None = None,
 ) -> dict[str, Decimal]:
-    """Each chosen project's score under `vote_type` (see the module's docstring)."""
-    found: dict[str, Decimal] = {}
+    """Each chosen project's score under `vote_type` (see the module's docstring). Counted in
+    whole numbers (points are whole: the importer and the ballot check see to it) and turned
+    into `Decimal` once per project."""
+    found: Counter[str] = Counter()
     if vote_type in ("cumulative", "scoring"):
         if points is None:
             raise ValueError("cumulative and scoring ballots need points")
         for ballot, given in zip(ballots, points, strict=True):
             for project, point in zip(ballot, given, strict=True):
-                found[project] = found.get(project, Decimal(0)) + point
+                found[project] += point
     elif vote_type == "ordinal":
         length = ballot_length or max((len(b) for b in ballots), default=0)
-        for ballot in ballots:
-            for rank, project in enumerate(ballot):
-                found[project] = found.get(project, Decimal(0)) + max(length - rank, 0)
+        # The ballots read by rank: the first choices of all, then the second ones, … (ballots
+        # shorter than a rank give None there).
+        for rank, column in enumerate(zip_longest(*ballots)):
+            weight = length - rank
+            if weight <= 0:
+                break
+            for project, voters in Counter(column).items():
+                if project is not None:
+                    found[project] += weight * voters
     else:
-        for ballot in ballots:
-            for project in ballot:
-                found[project] = found.get(project, Decimal(0)) + 1
-    return found
+        found.update(chain.from_iterable(ballots))
+    return {project: Decimal(score) for project, score in found.items()}
 
 
 def greedy(
@@ -189,6 +197,7 @@ def equal_shares(
     points: Sequence[Sequence[int]] | None = None,
     ballot_length: int | None = None,
     greedy_completion: bool = False,
+    exhaustive_stop: bool = True,
 ) -> SharesOutcome:
     """The Method of Equal Shares, exact (prices are fractions).
 
@@ -204,10 +213,13 @@ def equal_shares(
 
     `completion="add1"` (Pabulib's `equalshares/add1`): while the outcome leaves money for
     another project that has supporters, raise the budget the shares are computed from by 1 per
-    voter and count again, as long as the outcome costs at most the real budget. `"none"`: one
-    count with the real budget. `greedy_completion=True`: then fund the projects left by score,
-    highest first, each that still fits in the real budget, with the greedy tie-break (lower
-    cost, then process order)."""
+    voter and count again, as long as the outcome costs at most the real budget. With
+    `exhaustive_stop=False` (as Wieliczka 2023 counted), the loop does not stop when no other
+    project fits the money left: it raises the budget while the next outcome costs at most the
+    real budget, until every project that has supporters is bought. `"none"`: one count with
+    the real budget. `greedy_completion=True`: then fund the projects left by score, highest
+    first, each that still fits in the real budget, with the greedy tie-break (lower cost, then
+    process order)."""
     from .shares import count
 
     return count(
@@ -219,4 +231,5 @@ def equal_shares(
         points=points,
         ballot_length=ballot_length,
         greedy_completion=greedy_completion,
+        exhaustive_stop=exhaustive_stop,
     )

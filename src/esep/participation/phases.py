@@ -71,9 +71,11 @@ def allowed(phases: list, activity: str, now: datetime) -> bool:
     return activity in ALLOWS[kind]
 
 
-def require(process, activity: str, now: datetime) -> None:
-    """Refuse `activity` unless the process's phase in force at `now` allows it."""
-    phases = list(process.phases.all())
+def require(process, activity: str, now: datetime, phases: list | None = None) -> None:
+    """Refuse `activity` unless the process's phase in force at `now` allows it (`phases`: the
+    process's phases when the caller holds them already)."""
+    if phases is None:
+        phases = list(process.phases.all())
     if not allowed(phases, activity, now):
         kind = current_phase(phases, now)
         label = PhaseKind(kind).label if kind else _("Not started")

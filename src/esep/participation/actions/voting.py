@@ -7,21 +7,34 @@ import base64
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from esep.accounts.identity import _key
-from esep.core.actions import Actor, action
+from esep.core.actions import Actor, action, refuse_unless
 
 from .. import phases
-from ..eligibility import check_eligible
-from ..models import Ballot, BallotKind, Channel, PaperReturn, Process, Project, Voter
+from ..eligibility import check_rule, eligibility_rule
+from ..models import (
+    Ballot,
+    BallotKind,
+    Channel,
+    Eligibility,
+    PaperReturn,
+    Phase,
+    Process,
+    Project,
+    Voter,
+)
 from ..models.projects import ProjectStatus
 from ..phases import Activity
 
@@ -114,45 +127,88 @@ def _linked(process: Process, link: str) -> list[Any]:
     ]
 
 
+@dataclass(frozen=True)
+class VotingContext:
+    """What a vote is checked against that cannot change while voting is open (the phases,
+    who may vote and the projects on the ballot are all refused from then on)."""
+
+    phases: list[Phase]
+    rule: Eligibility | None
+    projects: dict[str, Project]
+
+
+# Read once per process and worker for a few seconds at most, keyed by the database, the
+# process and its rules' hash: a change made behind esep's back (which the hash may not see)
+# is read again within CONTEXT_SECONDS.
+CONTEXT_SECONDS = 5.0
+_contexts: dict[tuple[Any, ...], tuple[float, VotingContext]] = {}
+
+
+def voting_context(process: Process) -> VotingContext:
+    key = (
+        connection.settings_dict["NAME"],
+        process.pk,
+        process.created_at,
+        process.rules_hash,
+    )
+    held = _contexts.get(key)
+    if held is not None and held[0] > time.monotonic():
+        return held[1]
+    context = VotingContext(
+        phases=list(process.phases.all()),
+        rule=eligibility_rule(process, Activity.VOTE),
+        projects=on_ballot(process),
+    )
+    if len(_contexts) > 1000:
+        _contexts.clear()
+    _contexts[key] = (time.monotonic() + CONTEXT_SECONDS, context)
+    return context
+
+
 def cast_ballot(
     actor: Actor, process: Process, *, choices: Sequence[str], points: Sequence[Any] | None = None
 ) -> str:
     """An eligible resident votes online; returns the ballot's receipt. A second ballot from
     the same person (another tab, a double click) is refused, unless the process lets voters
-    change their ballot until close: then it replaces the first."""
-    with action("cast_ballot", actor, "participation.take_part", process) as act:
-        now = phases.now()
-        process = Process.objects.get(pk=process.pk)
-        phases.require(process, Activity.VOTE, now)
-        if process.rules_hash != process.compute_rules_hash():
-            raise ValidationError(
-                _("This process’s rules were changed outside esep; voting is stopped."),
-                code="rules_altered",
-            )
-        verification = check_eligible(process, Activity.VOTE, actor.user, timezone.localdate(now))
-        codes, clean_points = check_ballot(process, on_ballot(process), choices, points)
-        receipt = new_receipt()
-        link = ballot_link(receipt) if process.may_change_ballot else ""
+    change their ballot until close: then it replaces the first.
+
+    Everything is checked before the transaction that writes opens, so the write lock (SQLite
+    takes it as the transaction opens) is held only for the writes. The unique `Voter` row
+    decides between two submissions of one person that pass the checks together."""
+    refuse_unless(actor, "participation.take_part", process)
+    now = phases.now()
+    today = timezone.localdate(now)
+    process = Process.objects.get(pk=process.pk)
+    context = voting_context(process)
+    phases.require(process, Activity.VOTE, now, context.phases)
+    if process.rules_hash != process.compute_rules_hash():
+        raise ValidationError(
+            _("This process’s rules were changed outside esep; voting is stopped."),
+            code="rules_altered",
+        )
+    verification = check_rule(context.rule, actor.user, today)
+    if not process.may_change_ballot and has_voted(process, verification.identity_hash):
+        raise _already_voted()
+    codes, clean_points = check_ballot(process, context.projects, choices, points)
+    receipt = new_receipt()
+    link = ballot_link(receipt) if process.may_change_ballot else ""
+    role = "resident" if actor.user is not None else None
+    with action("cast_ballot", actor, "participation.take_part", process, role=role) as act:
+        voter = Voter(process=process, identity_hash=verification.identity_hash, voted_on=today)
+        voter.ballot_link = link
         try:
-            with transaction.atomic():
-                voter = Voter.objects.create(
-                    process=process,
-                    identity_hash=verification.identity_hash,
-                    voted_on=timezone.localdate(now),
-                    ballot_link=link,
-                )
+            # Where a second ballot is refused, a failed insert ends the action: no savepoint.
+            with transaction.atomic() if process.may_change_ballot else nullcontext():
+                voter.save(force_insert=True)
         except IntegrityError:
             if not process.may_change_ballot:
-                raise ValidationError(
-                    _("You have already voted in this process; your ballot is counted once."),
-                    code="already_voted",
-                ) from None
+                raise _already_voted() from None
             voter = Voter.objects.select_for_update().get(
                 process=process, identity_hash=verification.identity_hash
             )
             Ballot.objects.filter(pk__in=_linked(process, voter.ballot_link)).update(replaced=True)
             voter.ballot_link = link
-            voter.voted_on = timezone.localdate(now)
+            voter.voted_on = today
             voter.save(update_fields=["ballot_link", "voted_on"])
         Ballot.objects.create(
             process=process,
@@ -164,6 +220,26 @@ def cast_ballot(
         # The audit names the voter, never the ballot.
         act.record(voter, process=process.pk)
     return receipt
+
+
+def has_voted(process: Process, identity_hash: str) -> bool:
+    """Whether this person has voted in the process, with plain SQL (once per ballot). A
+    refusal here spares a second submission the rest of the checks; the unique `Voter` row
+    still decides between two that pass it together."""
+    table = connection.ops.quote_name(Voter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE process_id = %s AND identity_hash = %s",  # noqa: S608
+            [process.pk, identity_hash],
+        )
+        return cursor.fetchone() is not None
+
+
+def _already_voted() -> ValidationError:
+    return ValidationError(
+        _("You have already voted in this process; your ballot is counted once."),
+        code="already_voted",
+    )
 
 
 def enter_paper_ballot(

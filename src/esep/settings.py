@@ -87,6 +87,8 @@ ESEP_INFORMATION_REQUESTS_PER_HOUR_ACCOUNT = env_int(
 # secret key) and how long a verification of residence lasts.
 ESEP_IDENTITY_KEY = env_str("ESEP_IDENTITY_KEY", "")
 ESEP_VERIFICATION_DAYS = env_int("ESEP_VERIFICATION_DAYS", 365, minimum=1)
+# Census verifications an account may get refused in 24 hours before it must wait.
+ESEP_CENSUS_ATTEMPTS = env_int("ESEP_CENSUS_ATTEMPTS", 5, minimum=1)
 # An OpenID Connect identity provider that vouches for IIN and residence (see accounts/oidc.py);
 # off without an issuer.
 ESEP_OIDC_ISSUER = env_str("ESEP_OIDC_ISSUER", "")

@@ -7,11 +7,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from esep.accounts import actions
 from esep.accounts.identity import InvalidIIN, age_on, identity_hash, make_iin, parse_iin
 from esep.accounts.models import CensusEntry, CensusList, Verification
 from esep.core.actions import Actor
+from esep.core.models import AuditEntry
 from esep.core.problems import ImportRefused
 from tests.conftest import make_user
 
@@ -140,6 +142,66 @@ def test_a_resident_in_the_census_verifies_themselves(city, carol):
         actions.verify_by_census(Actor(user=resident), iin="123")
     with pytest.raises(PermissionDenied):
         actions.verify_by_census(Actor(), iin=iin)
+
+
+def test_where_the_census_records_a_document_its_number_is_asked_too(city, carol):
+    """Many people know a neighbour's IIN; fewer know the number of their identity card."""
+    resident = make_user("nurlan@example.kz", "Nurlan")
+    iin = make_iin(dt.date(1985, 4, 4), 7)
+    other = make_iin(dt.date(1990, 1, 1), 9)
+    actions.upload_census(
+        Actor(user=carol),
+        unit=city.almaty,
+        data=_csv("iin;document", f"{iin};04 123 456 7", f"{other};"),
+        file_name="c.csv",
+    )
+    entry = CensusEntry.objects.get(identity_hash=identity_hash(iin))
+    assert len(entry.document_hash) == 64 and "041234567" not in entry.document_hash
+    for wrong in ("", "041234568"):
+        with pytest.raises(ValidationError, match="another document number") as refused:
+            actions.verify_by_census(Actor(user=resident), iin=iin, document=wrong)
+        assert "document" in refused.value.error_dict
+    assert not Verification.objects.exists()
+    # Spaces and case do not matter; a person listed without a document needs none.
+    assert actions.verify_by_census(Actor(user=resident), iin=iin, document="0412 34567").unit
+    second = make_user("second@example.kz", "Second")
+    assert actions.verify_by_census(Actor(user=second), iin=other).method == "census"
+
+
+def test_a_census_document_number_that_cannot_be_one_is_refused_with_its_place(city, carol):
+    data = _csv("iin,document", f"{make_iin(dt.date(1980, 1, 2), 1)},12-3")
+    with pytest.raises(ImportRefused) as refused:
+        actions.upload_census(Actor(user=carol), unit=city.almaty, data=data, file_name="c.csv")
+    assert [str(p) for p in refused.value.problems] == [
+        "c.csv:2:2: A document number has 5 to 20 letters and digits."
+    ]
+    assert not CensusEntry.objects.exists()
+
+
+def test_census_verification_stops_after_the_refusals_allowed_a_day(city, carol, settings):
+    """Trying IINs found somewhere: a few refusals a day per account, then staff."""
+    settings.ESEP_CENSUS_ATTEMPTS = 3
+    iin = make_iin(dt.date(1985, 4, 4), 7)
+    actions.upload_census(Actor(user=carol), unit=city.almaty, data=_csv("iin", iin), file_name="c")
+    prober = make_user("prober@example.kz", "Prober")
+    with pytest.raises(ValidationError, match="12 digits"):  # a typo is not an attempt
+        actions.verify_by_census(Actor(user=prober), iin="123")
+    for serial in (8, 9, 10):
+        with pytest.raises(ValidationError, match="not in any census list"):
+            actions.verify_by_census(Actor(user=prober), iin=make_iin(dt.date(1985, 4, 4), serial))
+    assert actions.census_attempts_left(prober) == 0
+    with pytest.raises(ValidationError, match="Too many attempts") as refused:
+        actions.verify_by_census(Actor(user=prober), iin=iin)  # even the right one, today
+    assert refused.value.code == "too_many_attempts"
+    assert not Verification.objects.exists()
+    # The refusals are in the audit; a day later the account may try again.
+    entries = AuditEntry.objects.filter(verb="refuse_census_verification", actor=prober)
+    assert entries.count() == 3 and entries.first().data["reason"] == "not_in_census"
+    entries.update(at=timezone.now() - dt.timedelta(hours=25))
+    assert actions.verify_by_census(Actor(user=prober), iin=iin).method == "census"
+    # Another account is not held back by this one's refusals.
+    other = make_user("other@example.kz", "Other")
+    assert actions.census_attempts_left(other) == 3
 
 
 def test_one_person_holds_one_verified_identity(city, carol):

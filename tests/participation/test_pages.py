@@ -152,6 +152,29 @@ def test_residents_verify_with_the_census(client, city, carol):
     assert "You are verified as a resident of Almaly district" in client.get(f"{BASE}/verify/").text
 
 
+def test_the_document_number_is_asked_on_the_page_and_kept_when_wrong(client, city, carol):
+    import datetime as dt
+
+    from esep.accounts import actions as account_actions
+    from esep.accounts.identity import make_iin
+    from tests.conftest import make_user
+
+    iin = make_iin(dt.date(1990, 1, 2), 57)
+    account_actions.upload_census(
+        Actor(user=carol),
+        unit=city.almaly,
+        data=f"iin,document\n{iin},N1234567\n".encode(),
+        file_name="c.csv",
+    )
+    signed_in(client, make_user("nurlan@example.kz", "Nurlan"))
+    page = client.get(f"{BASE}/verify/")
+    assert 'name="document"' in page.text and "identity card or passport" in page.text
+    wrong = client.post(f"{BASE}/verify/", {"iin": iin, "document": "N7654321"})
+    assert wrong.status_code == 422 and "another document number" in wrong.text
+    assert 'value="N7654321"' in wrong.text and f'value="{iin}"' in wrong.text
+    assert client.post(f"{BASE}/verify/", {"iin": iin, "document": "n1234567"}).status_code == 302
+
+
 @pytest.mark.parametrize("projects", [4, 12])
 def test_process_and_results_pages_keep_a_constant_number_of_queries(
     client, on_ballot, at, aru, carol, projects

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -12,11 +14,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from esep.core.actions import Actor, action
+from esep.core.actions import Actor, action, refuse_unless
+from esep.core.models import AuditEntry
 from esep.core.problems import Problems
 from esep.territory.models import Body, Unit
 
-from .identity import IIN, InvalidIIN, parse_iin
+from .identity import IIN, InvalidIIN, document_hash, document_number, parse_iin
 from .models import BODY_KIND_OF_ROLE, CensusEntry, CensusList, Role, User, Verification
 from .queries import forget_roles
 
@@ -127,8 +130,46 @@ def _iin_or_error(text: str) -> IIN:
         raise ValidationError({"iin": [str(error)]}, code="invalid_iin") from None
 
 
-def verify_by_census(actor: Actor, *, iin: str) -> Verification:
-    """A signed-in resident proves residence with an IIN found in a current census list."""
+# The refusals of a census verification that count as an attempt: whoever tries IINs they
+# found somewhere gets a few tries a day, then must see staff.
+ATTEMPT_REFUSALS = ("not_in_census", "document_mismatch", "identity_taken")
+
+
+def verify_by_census(actor: Actor, *, iin: str, document: str = "") -> Verification:
+    """A signed-in resident proves residence with an IIN found in a current census list, and
+    the number of their identity document where the list records it. After
+    `ESEP_CENSUS_ATTEMPTS` refusals in 24 hours the account must wait or see staff."""
+    refuse_unless(actor, "accounts.verify_self")
+    if actor.user is not None and census_attempts_left(actor.user) <= 0:
+        raise ValidationError(
+            _(
+                "Too many attempts in the last 24 hours. Try again tomorrow, or ask staff of "
+                "the akimat to verify you in person."
+            ),
+            code="too_many_attempts",
+        )
+    try:
+        return _verify_by_census(actor, iin=iin, document=document)
+    except ValidationError as error:
+        errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+        counted = sorted({e.code for listed in errors for e in listed} & set(ATTEMPT_REFUSALS))
+        if actor.user is not None and counted:
+            # Its own transaction: the refused one has rolled back.
+            with action("refuse_census_verification", actor, None) as act:
+                act.record(actor.user, reason=counted[0])
+        raise
+
+
+def census_attempts_left(user: User) -> int:
+    """How many more census verifications the account may get refused in 24 hours."""
+    since = timezone.now() - timedelta(hours=24)
+    refused = AuditEntry.objects.filter(
+        actor=user, verb="refuse_census_verification", at__gte=since
+    ).count()
+    return max(settings.ESEP_CENSUS_ATTEMPTS - refused, 0)
+
+
+def _verify_by_census(actor: Actor, *, iin: str, document: str) -> Verification:
     with action("verify_by_census", actor, "accounts.verify_self") as act:
         person = _iin_or_error(iin)
         entry = (
@@ -140,14 +181,29 @@ def verify_by_census(actor: Actor, *, iin: str) -> Verification:
         if entry is None:
             raise ValidationError(
                 {
-                    "iin": [
+                    "iin": ValidationError(
                         _(
                             "This IIN is not in any census list uploaded by an akimat. Staff of "
                             "the akimat can verify you in person."
-                        )
-                    ]
-                },
-                code="not_in_census",
+                        ),
+                        code="not_in_census",
+                    )
+                }
+            )
+        if entry.document_hash and not hmac.compare_digest(
+            entry.document_hash, document_hash(document)
+        ):
+            raise ValidationError(
+                {
+                    "document": ValidationError(
+                        _(
+                            "The census list records another document number with this IIN. "
+                            "Give the number of your identity card or passport, or ask staff of "
+                            "the akimat to verify you in person."
+                        ),
+                        code="document_mismatch",
+                    )
+                }
             )
         verification = _verify(
             user=actor.user, iin=person, unit=entry.unit, method="census", census=entry.census
@@ -212,7 +268,13 @@ def revoke_verification(actor: Actor, verification: Verification) -> Verificatio
 CENSUS_MAX_BYTES = 50 * 1024 * 1024
 
 
-def _census_rows(unit: Unit, data: bytes, file: str) -> list[tuple[IIN, Unit]]:
+class CensusRow(NamedTuple):
+    person: IIN
+    unit: Unit
+    document_hash: str
+
+
+def _census_rows(unit: Unit, data: bytes, file: str) -> list[CensusRow]:
     problems = Problems(file)
     if len(data) > CENSUS_MAX_BYTES:
         problems.add(0, 0, _("The file is larger than %(mb)d MB.") % {"mb": CENSUS_MAX_BYTES >> 20})
@@ -233,13 +295,14 @@ def _census_rows(unit: Unit, data: bytes, file: str) -> list[tuple[IIN, Unit]]:
         raise problems.refuse()
     iin_col = header.index("iin")
     kato_col = header.index("kato") if "kato" in header else None
+    document_col = header.index("document") if "document" in header else None
     below = {
         u.kato: u
         for u in Unit.objects.filter(path__startswith=unit.path, kato__isnull=False).only(
             "id", "kato", "path", "name_en", "name_kk", "name_ru"
         )
     }
-    found: list[tuple[IIN, Unit]] = []
+    found: list[CensusRow] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -276,7 +339,17 @@ def _census_rows(unit: Unit, data: bytes, file: str) -> list[tuple[IIN, Unit]]:
                     % {"code": row[kato_col].strip(), "unit": unit.name},
                 )
                 continue
-        found.append((person, where))
+        document = ""
+        if document_col is not None and row[document_col].strip():
+            document = document_number(row[document_col])
+            if not 5 <= len(document) <= 20:
+                problems.add(
+                    number,
+                    document_col + 1,
+                    _("A document number has 5 to 20 letters and digits."),
+                )
+                continue
+        found.append(CensusRow(person, where, document_hash(document) if document else ""))
     if not found and not problems:
         problems.add(2, 1, _("The file lists no residents."))
     if problems:
@@ -286,7 +359,8 @@ def _census_rows(unit: Unit, data: bytes, file: str) -> list[tuple[IIN, Unit]]:
 
 def upload_census(actor: Actor, *, unit: Unit, data: bytes, file_name: str) -> CensusList:
     """Replace the unit's census list with the file's (CSV: a column `iin`, optionally `kato`
-    naming a unit inside `unit`). All or nothing; the IINs themselves are never stored."""
+    naming a unit inside `unit` and `document`, the number of the identity document). All or
+    nothing; the IINs and document numbers themselves are never stored."""
     with action("upload_census", actor, "accounts.upload_census", unit) as act:
         rows = _census_rows(unit, data, file_name)
         CensusList.objects.filter(unit=unit, replaced_at__isnull=True).update(
@@ -303,11 +377,12 @@ def upload_census(actor: Actor, *, unit: Unit, data: bytes, file_name: str) -> C
             [
                 CensusEntry(
                     census=census,
-                    identity_hash=person.hash,
-                    birth_date=person.birth_date,
-                    unit=where,
+                    identity_hash=row.person.hash,
+                    birth_date=row.person.birth_date,
+                    unit=row.unit,
+                    document_hash=row.document_hash,
                 )
-                for person, where in rows
+                for row in rows
             ],
             batch_size=2000,
         )

@@ -86,5 +86,17 @@ def identity_hash(digits: str) -> str:
     return hmac.new(_key(), digits.encode(), hashlib.sha256).hexdigest()
 
 
+def document_number(text: str) -> str:
+    """An identity document's number as compared: letters and digits, upper case."""
+    return "".join(ch for ch in str(text).upper() if ch.isalnum())
+
+
+def document_hash(number: str) -> str:
+    """The keyed hash esep stores in place of an identity document's number."""
+    return hmac.new(
+        _key(), f"document|{document_number(number)}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
 def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -182,6 +182,9 @@ class CensusEntry(models.Model):
     identity_hash = models.CharField(max_length=64)
     birth_date = models.DateField()
     unit = models.ForeignKey("territory.Unit", on_delete=models.PROTECT, related_name="+")
+    # The keyed hash of the identity document's number where the list records it: then the
+    # resident must give that number too, not only the IIN (which many people know).
+    document_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -67,7 +67,9 @@ class CensusForm(forms.Form):
         label=gettext_lazy("Census list (CSV)"),
         help_text=gettext_lazy(
             "UTF-8 CSV with a column “iin” and, optionally, “kato” naming a unit inside the one "
-            "chosen. The list replaces the unit's previous one; IINs are not stored."
+            "chosen and “document”, the number of the identity document, which residents then "
+            "give too. The list replaces the unit's previous one; IINs and document numbers are "
+            "not stored."
         ),
     )
 

@@ -21,6 +21,10 @@ lexicographic tie-break would not pass by chance.
 The real instances are read by each library's own reader (esep's `read_pb`, pabutools'
 `parse_pabulib`).
 
+add1 without the exhaustive stop (`exhaustive_stop=False`, completion add1-comparison before
+its comparison step) is checked against pabutools' `exhaustion_by_budget_increase` with
+`exhaustive_stop=False` and a budget step of one per voter, on random instances and Assen 2024.
+
 Random add1 instances include projects nobody supports: both libraries stop raising the
 shares once no supported project still fits (the two cases that first showed a difference are
 kept as examples below).
@@ -50,7 +54,11 @@ from pabutools.election import (
 )
 from pabutools.election import Instance as PabuInstance
 from pabutools.election import Project as PabuProject
-from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+from pabutools.rules import (
+    exhaustion_by_budget_increase,
+    greedy_utilitarian_welfare,
+    method_of_equal_shares,
+)
 from pabutools.tiebreaking import TieBreakingRule, lexico_tie_breaking
 
 from esep.participation.counting import Project, equal_shares, greedy, scores
@@ -231,6 +239,44 @@ def test_equal_shares_add1_equals_pabutools(case: Case) -> None:
     assert esep_shares(case, "add1") == pabu_shares(case, "add1")
 
 
+def pabu_shares_no_stop(case: Case) -> list[str]:
+    """pabutools' add1 without the exhaustive stop: `exhaustion_by_budget_increase` raising the
+    budget by one per voter (`budget_step`) until the outcome is not feasible. Its default
+    bound (the budget × (voters + 1)) is raised above the shares at which every supported
+    project is affordable from any one supporter (the budget plus the highest cost, per
+    voter), where esep's loop stops at the latest."""
+    instance, profile = case.approval_profile()
+    voters = len(case.ballots)
+    return pabu_names(
+        exhaustion_by_budget_increase(
+            instance,
+            profile,
+            method_of_equal_shares,
+            rule_params={"sat_class": Cost_Sat, "tie_breaking": shares_tie_break(case.order)},
+            exhaustive_stop=False,
+            budget_step=voters,
+            budget_bound=voters * (case.budget + max(case.costs.values()) + 2),
+        )
+    )
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(cases())
+def test_add1_without_the_exhaustive_stop_equals_pabutools(case: Case) -> None:
+    """The same projects; in the same order when the loop stopped because the next outcome
+    would cost too much. When every supported project is bought, esep stops at the first such
+    count and pabutools at its bound: the same projects, maybe bought in another order."""
+    found = equal_shares(
+        case.esep_projects(), case.ballots, Decimal(case.budget), exhaustive_stop=False
+    ).selected
+    expected = pabu_shares_no_stop(case)
+    supported = {pid for ballot in case.ballots for pid in ballot}
+    if set(found) == supported:
+        assert sorted(found) == sorted(expected)
+    else:
+        assert found == expected
+
+
 @pytest.mark.parametrize(
     ("costs", "budget", "ballots"),
     [
@@ -305,4 +351,23 @@ def test_equal_shares_on_real_instances_equals_pabutools(name: str, completion: 
         voter_budget_increment=COMPLETIONS[completion],
     )
     found = equal_shares(projects, ballots, instance.budget, completion).selected
+    assert found == pabu_names(expected)
+
+
+def test_add1_without_the_exhaustive_stop_on_assen_equals_pabutools() -> None:
+    instance, pabu_instance, profile = read_both("Netherlands_Assen_2024.pb")
+    projects = [Project(pid, instance.cost(pid)) for pid in instance.projects]
+    ballots = [instance.ballot(v) for v in instance.votes]
+    expected = exhaustion_by_budget_increase(
+        pabu_instance,
+        profile,
+        method_of_equal_shares,
+        rule_params={
+            "sat_class": Cost_Sat,
+            "tie_breaking": shares_tie_break(list(instance.projects)),
+        },
+        exhaustive_stop=False,
+        budget_step=profile.num_ballots(),
+    )
+    found = equal_shares(projects, ballots, instance.budget, exhaustive_stop=False).selected
     assert found == pabu_names(expected)

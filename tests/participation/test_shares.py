@@ -43,6 +43,7 @@ def reference(
     points: Sequence[Sequence[int]] | None = None,
     ballot_length: int | None = None,
     greedy_completion: bool = False,
+    exhaustive_stop: bool = True,
 ) -> SharesOutcome:
     """The definition of `equal_shares`, counted the slow way."""
     if vote_type in ("cumulative", "scoring"):
@@ -98,7 +99,10 @@ def reference(
     while completion == "add1" and n:
         spent = sum(p.cost for p, _, _ in bought)
         chosen = {p.id for p, _, _ in bought}
-        if all(p.id in chosen or spent + p.cost > budget or not supporters[p.id] for p in projects):
+        if all(
+            p.id in chosen or (exhaustive_stop and spent + p.cost > budget) or not supporters[p.id]
+            for p in projects
+        ):
             break
         again, again_money = once(virtual + n)
         if sum(p.cost for p, _, _ in again) > budget:
@@ -140,6 +144,8 @@ def reference(
         if p.id not in chosen
     ]
     rule = "equal-shares/add1" if completion == "add1" else "equal-shares"
+    if completion == "add1" and not exhaustive_stop:
+        rule += "-no-stop"
     if greedy_completion:
         rule += "+greedy"
     virtual_budget = Decimal(virtual.numerator) / Decimal(virtual.denominator)
@@ -232,6 +238,55 @@ def test_the_add1_jumps_equal_the_definition_on_a_long_raise():
         fast = equal_shares(projects, ballots, budget)
         assert fast == reference(projects, ballots, budget)
         assert fast.virtual_budget > budget + 9 * 100
+
+
+# --- add1 without the exhaustive stop ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("vote_type", ["approval", "cumulative", "ordinal"])
+def test_add1_without_the_exhaustive_stop_equals_the_definition(vote_type):
+    """Random, long-raise and tied instances: the fast loop, jumps included, ends where single
+    steps end, with the same outcome; on some instances the two stops differ."""
+    differ = 0
+    for seed in range(150):
+        case = random_case(seed, vote_type)
+        fast = equal_shares(**case, exhaustive_stop=False)
+        assert fast == reference(**case, exhaustive_stop=False), (seed, case)
+        assert fast.spent <= case["budget"]
+        differ += fast.selected != equal_shares(**case).selected
+    for seed in range(60):
+        case = long_case(seed, vote_type)
+        fast = equal_shares(**case, exhaustive_stop=False)
+        assert fast == reference(**case, exhaustive_stop=False), seed
+        differ += fast.selected != equal_shares(**case).selected
+    assert differ >= 5
+
+
+def test_add1_without_the_exhaustive_stop_equals_the_definition_when_rates_tie():
+    for seed in range(200):
+        case = tied_case(seed)
+        fast = equal_shares(**case, exhaustive_stop=False, greedy_completion=seed % 2 == 0)
+        slow = reference(**case, exhaustive_stop=False, greedy_completion=seed % 2 == 0)
+        assert fast == slow, seed
+
+
+def test_add1_without_the_exhaustive_stop_goes_on_past_an_exhaustive_outcome():
+    """Three voters, a budget of 5: shares of 5/3. Y's two supporters have 10/3, short of 5;
+    Z (1) is bought from voter 1. With 4 left no other project fits, so the exhaustive stop
+    ends there. Without it: at shares of 7/3 still Z; at 8/3 Y's supporters pay 5/2 each, a
+    rate of 1/2 per unit of cost against Z's 1, so Y comes first and voter 1 has 1/6 left, too
+    little for Z. At 11/3 they buy Y and Z, 6 > 5: the loop keeps the count at 8/3."""
+    projects = [Project("X", D(5)), Project("Y", D(5)), Project("Z", D(1))]
+    ballots = [["X"], ["Y", "Z"], ["Y"]]
+    stop = equal_shares(projects, ballots, D(5))
+    assert stop.selected == ["Z"] and stop.virtual_budget == D(5)
+    no_stop = equal_shares(projects, ballots, D(5), exhaustive_stop=False)
+    assert no_stop.rule == "equal-shares/add1-no-stop"
+    assert no_stop.selected == ["Y"] and no_stop.virtual_budget == D(8)
+    assert no_stop.shares[0].price == Fraction(5, 2)
+    # A budget of 6: shares of 2, 3 and 4 buy Y and Z; at 5 X too, 11 > 6.
+    wider = equal_shares(projects, ballots, D(6), exhaustive_stop=False)
+    assert wider.selected == ["Y", "Z"] and wider.virtual_budget == D(12)
 
 
 # --- real instances -------------------------------------------------------------------------

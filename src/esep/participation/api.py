@@ -89,6 +89,9 @@ class ResultOut(Schema):
     spent: Decimal
     decisions: list[dict[str, Any]]
     discrepancies: list[dict[str, Any]]
+    # Completion add1-comparison: the outcome kept ("equal-shares" or "greedy"), the voters
+    # preferring each (prefer_equal_shares, prefer_greedy) and what each selects; otherwise {}.
+    comparison: dict[str, Any]
 
 
 class BallotOut(Schema):

@@ -47,6 +47,7 @@ import heapq
 import operator
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import gcd
@@ -57,6 +58,7 @@ from .counting import (
     FUNDED,
     FUNDED_BY_COMPLETION,
     NOT_ENOUGH_MONEY,
+    Outcome,
     Project,
     Share,
     SharesOutcome,
@@ -594,19 +596,32 @@ class _Election:
         chosen = set(state.chosen)
         return all(j in chosen or self.cost[j] > left for j in self.supported)
 
-    def add1(self) -> tuple[int, _State]:
+    def complete(self, state: _State) -> bool:
+        """Every project with supporters is bought (a count only buys such projects)."""
+        return len(state.chosen) == len(self.supported)
+
+    def add1(self, exhaustive_stop: bool = True) -> tuple[int, _State]:
         """The last count of the add1 loop and its step: while the outcome leaves money for
         another project with supporters, raise every voter's share by one currency unit, as
-        long as the outcome costs at most the budget. Counts at single steps are guided by the
-        previous one; after a proven step the loop tries to jump as far as the count
-        estimates it may (`reach`), and after a jump that could not be proven, at most halfway
-        to where it aimed. Where jumps do not come, guiding (which costs more) is tried less
-        often: after n guided steps or jumps in a row that did not lead to a jump, the next
-        2^n − 1 single steps (at most 4) are counted without a guide."""
+        long as the outcome costs at most the budget. Without `exhaustive_stop`, the loop does
+        not stop at an outcome that leaves no money for another project: it goes on while the
+        next outcome costs at most the budget, until every project with supporters is bought.
+        Counts at single steps are guided by the previous one; after a proven step the loop
+        tries to jump as far as the count estimates it may (`reach`), and after a jump that
+        could not be proven, at most halfway to where it aimed. Where jumps do not come,
+        guiding (which costs more) is tried less often: after n guided steps or jumps in a row
+        that did not lead to a jump, the next 2^n − 1 single steps (at most 4) are counted
+        without a guide.
+
+        A proven jump lands on a count that buys the same projects in the same order as every
+        count it jumps over and as the count it starts from, so each of them costs what that
+        count costs and none of them is a stopping point (with either stop) if the count it
+        starts from is not: single steps would have gone on to the same count."""
+        done = self.exhaustive if exhaustive_stop else self.complete
         k = 0
         current = self.count(0)
         assert current is not None
-        if self.exhaustive(current):
+        if done(current):
             return k, current
         jump = 0
         misses = 0
@@ -636,7 +651,7 @@ class _Election:
             if self.spent(following) > self.budget:
                 return k, current
             k += 1
-            if self.exhaustive(following):
+            if done(following):
                 return k, following
             current = following
             if not guided:
@@ -676,6 +691,7 @@ def count(
     points: Sequence[Sequence[int]] | None = None,
     ballot_length: int | None = None,
     greedy_completion: bool = False,
+    exhaustive_stop: bool = True,
 ) -> SharesOutcome:
     """The Method of Equal Shares: see `counting.equal_shares`."""
     if completion not in ("add1", "none"):
@@ -698,6 +714,8 @@ def count(
         grouped[tuple(sorted((index[p], w) for p, w in ballot if p in index))] += raw[key]
     score = scores(vote_type, ballots, points, ballot_length) if greedy_completion else {}
     rule = "equal-shares/add1" if completion == "add1" else "equal-shares"
+    if completion == "add1" and not exhaustive_stop:
+        rule += "-no-stop"
     if greedy_completion:
         rule += "+greedy"
     n = len(ballots)
@@ -715,7 +733,7 @@ def count(
             cost_satisfaction=vote_type in ("approval", "choose-1"),
         )
         if completion == "add1":
-            step, result = election.add1()
+            step, result = election.add1(exhaustive_stop)
         else:
             step, found = 0, election.count(0)
             assert found is not None
@@ -788,7 +806,10 @@ def count(
 
 
 def shares_outcome(
-    instance: Instance, completion: str = "add1", greedy_completion: bool = False
+    instance: Instance,
+    completion: str = "add1",
+    greedy_completion: bool = False,
+    exhaustive_stop: bool = True,
 ) -> SharesOutcome:
     """The Method of Equal Shares on a Pabulib instance, with the satisfaction of its vote type
     (META `max_length` is the ordinal ballots' length for Borda points)."""
@@ -804,4 +825,88 @@ def shares_outcome(
         points=points,
         ballot_length=int(length) if length.isdigit() else None,
         greedy_completion=greedy_completion,
+        exhaustive_stop=exhaustive_stop,
+    )
+
+
+# --- the comparison step ----------------------------------------------------------------------
+
+EQUAL_SHARES = "equal-shares"
+GREEDY = "greedy"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison step: the Equal Shares outcome against the greedy one (by score), and
+    how many voters prefer each, a voter preferring the outcome that funds more of the projects
+    on their ballot (projects they gave no points count for neither; equal numbers prefer
+    neither). Greedy wins only if strictly more voters prefer it."""
+
+    shares: SharesOutcome
+    greedy: Outcome
+    prefer_shares: int
+    prefer_greedy: int
+
+    @property
+    def winner(self) -> str:
+        return GREEDY if self.prefer_greedy > self.prefer_shares else EQUAL_SHARES
+
+    @property
+    def selected(self) -> list[str]:
+        return self.greedy.selected if self.winner == GREEDY else self.shares.selected
+
+    @property
+    def spent(self) -> Decimal:
+        return self.greedy.spent if self.winner == GREEDY else self.shares.spent
+
+
+def compare_with_greedy(
+    shares: SharesOutcome,
+    projects: Sequence[Project],
+    ballots: Sequence[Sequence[str]],
+    budget: Decimal,
+    *,
+    vote_type: str = "approval",
+    points: Sequence[Sequence[int]] | None = None,
+    ballot_length: int | None = None,
+) -> Comparison:
+    """The comparison step after `shares` (an Equal Shares outcome of the same election):
+    greedy by score (`counting.greedy`, its tie-break included) and the voters who prefer each
+    outcome (see `Comparison`)."""
+    outcome = greedy(projects, scores(vote_type, ballots, points, ballot_length), budget)
+    by_shares = set(shares.selected)
+    by_greedy = set(outcome.selected)
+    if vote_type in ("cumulative", "scoring"):
+        keys = Counter(zip(map(tuple, ballots), map(tuple, points or ()), strict=True))
+        distinct = list(keys)
+        given = utilities(vote_type, [b for b, _ in distinct], [p for _, p in distinct])
+    else:
+        keys = Counter(map(tuple, ballots))
+        distinct = list(keys)
+        given = utilities(vote_type, distinct, None, ballot_length)
+    prefer_shares = prefer_greedy = 0
+    for key, ballot in zip(distinct, given, strict=True):
+        chosen = {p for p, _ in ballot}
+        difference = len(chosen & by_shares) - len(chosen & by_greedy)
+        if difference > 0:
+            prefer_shares += keys[key]
+        elif difference < 0:
+            prefer_greedy += keys[key]
+    return Comparison(shares, outcome, prefer_shares, prefer_greedy)
+
+
+def compared_outcome(instance: Instance) -> Comparison:
+    """Pabulib's `equalshares/add1-comparison` on an instance: Equal Shares with add1 without
+    the stop when no other project fits (`exhaustive_stop=False`), then the comparison step."""
+    voters = list(instance.votes)
+    points = [instance.points(v) for v in voters] if instance.vote_type in WITH_POINTS else None
+    length = instance.meta.get("max_length", "").strip()
+    return compare_with_greedy(
+        shares_outcome(instance, "add1", exhaustive_stop=False),
+        [Project(pid, instance.cost(pid)) for pid in instance.projects],
+        [instance.ballot(v) for v in voters],
+        instance.budget,
+        vote_type=instance.vote_type,
+        points=points,
+        ballot_length=int(length) if length.isdigit() else None,
     )

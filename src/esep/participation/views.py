@@ -341,6 +341,12 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": staff,
             "counting": counting,
             "rows": rows,
+            # Equal Shares columns, unless the comparison step kept the greedy outcome.
+            "shares_columns": bool(
+                shown
+                and shown.rule == "equal-shares"
+                and (shown.comparison or {}).get("winner") != "greedy"
+            ),
         },
     )
 
@@ -414,6 +420,13 @@ class VerifyForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 15}
         ),
     )
+    document = forms.CharField(
+        label=gettext_lazy("Number of your identity card or passport"),
+        help_text=gettext_lazy("Needed where your akimat’s list records it."),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
 
 @login_required
@@ -422,7 +435,11 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account_actions.verify_by_census(Actor.of(request.user), iin=form.cleaned_data["iin"])
+            account_actions.verify_by_census(
+                Actor.of(request.user),
+                iin=form.cleaned_data["iin"],
+                document=form.cleaned_data["document"],
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -19,6 +19,7 @@ from ..models import (
     Ballot,
     BallotKind,
     Channel,
+    Completion,
     Eligibility,
     Phase,
     Process,
@@ -56,11 +57,20 @@ PABULIB_OF_RULE = {
 }
 
 
+# Equal Shares labels whose completion is not esep's default (add1).
+COMPLETION_OF_PABULIB = {"equalshares/add1-comparison": Completion.ADD1_COMPARISON}
+PABULIB_OF_COMPLETION = {v: k for k, v in COMPLETION_OF_PABULIB.items()}
+
+
 def _rule(meta: dict[str, str]) -> str:
     rule = meta.get("rule", "").strip()
     if rule.startswith("equalshares"):
         return "equal-shares"
     return RULE_OF_PABULIB.get(rule, "greedy")
+
+
+def _completion(meta: dict[str, str]) -> str:
+    return COMPLETION_OF_PABULIB.get(meta.get("rule", "").strip(), Completion.ADD1)
 
 
 def _whole(value: str | None) -> int | None:
@@ -122,6 +132,7 @@ def import_pb(
             points=points,
             may_change_ballot=False,
             rule=_rule(meta),
+            completion=_completion(meta),
             threshold=Decimal(meta.get("min_project_score_threshold", "0") or "0"),
             source=source or _("Imported from the Pabulib file %(file)s") % {"file": file_name},
             created_by=actor.user,
@@ -229,7 +240,9 @@ def export_pb(process: Process) -> str:
         "num_votes": str(len(ballots)),
         "budget": format(process.budget.normalize(), "f"),
         "vote_type": vote_type,
-        "rule": PABULIB_OF_RULE[process.rule],
+        "rule": PABULIB_OF_COMPLETION.get(process.completion, PABULIB_OF_RULE[process.rule])
+        if process.rule == "equal-shares"
+        else PABULIB_OF_RULE[process.rule],
         "currency": process.currency,
     }
     if process.max_choices:

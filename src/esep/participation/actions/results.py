@@ -23,6 +23,7 @@ from ..models import (
     Ballot,
     BallotKind,
     Channel,
+    Completion,
     CountTask,
     Implementation,
     PaperReturn,
@@ -34,6 +35,7 @@ from ..models import (
 )
 from ..models.projects import ProjectStatus
 from ..phases import Activity
+from ..shares import GREEDY, compare_with_greedy
 
 VOTE_TYPE = {
     BallotKind.APPROVAL: "approval",
@@ -51,22 +53,65 @@ def _number(value: Decimal | Fraction | None) -> str | None:
     return str(value.quantize(Decimal("0.01")))
 
 
-def outcome_of(process: Process, projects: list[Project], ballots: list[Ballot]) -> list[dict]:
-    """Every project's decision under the process's rule, as stored and published."""
+def _greedy_decisions(result: counting.Outcome) -> list[dict]:
+    return [
+        {
+            "project": d.project,
+            "score": _number(d.score),
+            "cost": _number(d.cost),
+            "turn": d.turn,
+            "money_left": _number(d.money_left),
+            "reason": d.reason,
+            "selected": d.selected,
+        }
+        for d in result.decisions
+    ]
+
+
+def outcome_of(
+    process: Process, projects: list[Project], ballots: list[Ballot]
+) -> tuple[list[dict], dict]:
+    """Every project's decision under the process's rule, and the comparison step's record
+    (completion add1-comparison; otherwise empty). When the comparison step keeps the greedy
+    outcome, the decisions are greedy's."""
     vote_type = VOTE_TYPE[process.ballot_kind]
     items = [counting.Project(p.code, p.ballot_cost) for p in projects]
     choices = [b.choices for b in ballots]
+    points = [b.points for b in ballots] if vote_type == "cumulative" else None
+    length = process.max_choices if vote_type == "ordinal" else None
     if process.rule == "equal-shares":
+        compare = process.completion == Completion.ADD1_COMPARISON
         result = counting.equal_shares(
             items,
             choices,
             process.budget,
-            completion="none" if process.completion == "none" else "add1",
+            completion="none" if process.completion == Completion.NONE else "add1",
             vote_type=vote_type,
-            points=[b.points for b in ballots] if vote_type == "cumulative" else None,
-            ballot_length=process.max_choices if vote_type == "ordinal" else None,
-            greedy_completion=process.completion == "add1-greedy",
+            points=points,
+            ballot_length=length,
+            greedy_completion=process.completion == Completion.ADD1_GREEDY,
+            exhaustive_stop=not compare,
         )
+        comparison: dict[str, Any] = {}
+        if compare:
+            step = compare_with_greedy(
+                result,
+                items,
+                choices,
+                process.budget,
+                vote_type=vote_type,
+                points=points,
+                ballot_length=length,
+            )
+            comparison = {
+                "winner": step.winner,
+                "prefer_equal_shares": step.prefer_shares,
+                "prefer_greedy": step.prefer_greedy,
+                "equal_shares": result.selected,
+                "greedy": step.greedy.selected,
+            }
+            if step.winner == GREEDY:
+                return _greedy_decisions(step.greedy), comparison
         return [
             {
                 "project": s.project,
@@ -80,14 +125,9 @@ def outcome_of(process: Process, projects: list[Project], ballots: list[Ballot])
                 "selected": s.selected,
             }
             for s in result.shares
-        ]
-    score = counting.scores(
-        vote_type,
-        choices,
-        [b.points for b in ballots] if vote_type == "cumulative" else None,
-        process.max_choices if vote_type == "ordinal" else None,
-    )
-    result = counting.greedy(
+        ], comparison
+    score = counting.scores(vote_type, choices, points, length)
+    chosen = counting.greedy(
         items,
         score,
         process.budget,
@@ -95,18 +135,7 @@ def outcome_of(process: Process, projects: list[Project], ballots: list[Ballot])
         threshold=process.threshold,
         reserve=process.reserve,
     )
-    return [
-        {
-            "project": d.project,
-            "score": _number(d.score),
-            "cost": _number(d.cost),
-            "turn": d.turn,
-            "money_left": _number(d.money_left),
-            "reason": d.reason,
-            "selected": d.selected,
-        }
-        for d in result.decisions
-    ]
+    return _greedy_decisions(chosen), {}
 
 
 def reconcile(process: Process, online: int, voters: int, paper: Counter) -> list[dict]:
@@ -151,7 +180,7 @@ def count_votes(actor: Actor, process: Process) -> Result:
             .only("choices", "points", "channel", "polling_place")
             .order_by("position", "receipt")
         )
-        decisions = outcome_of(process, projects, ballots)
+        decisions, comparison = outcome_of(process, projects, ballots)
         online = sum(1 for b in ballots if b.channel == Channel.ONLINE)
         paper = Counter(b.polling_place for b in ballots if b.channel == Channel.PAPER)
         voters = Voter.objects.filter(process=process).count()
@@ -168,6 +197,7 @@ def count_votes(actor: Actor, process: Process) -> Result:
             spent=sum((Decimal(d["cost"]) for d in decisions if d["selected"]), Decimal(0)),
             decisions=decisions,
             discrepancies=reconcile(process, online, voters, paper),
+            comparison=comparison,
         )
         act.record(result, rule=result.rule, spent=str(result.spent), ballots=len(ballots))
     return result

@@ -43,6 +43,12 @@ class CountingRule(models.TextChoices):
 class Completion(models.TextChoices):
     ADD1 = "add1", _("Raise the voters’ shares by 1 while money is left (add1)")
     ADD1_GREEDY = "add1-greedy", _("add1, then fund what still fits by score")
+    # Pabulib's equalshares/add1-comparison (Wieliczka 2023): add1 without the stop when no
+    # other project fits, then greedy by score replaces the outcome if more voters prefer it.
+    ADD1_COMPARISON = (
+        "add1-comparison",
+        _("add1 while the budget allows, then compared with greedy by score"),
+    )
     NONE = "none", _("No completion")
 
 

@@ -42,6 +42,9 @@ class Result(models.Model):
     decisions = models.JSONField()
     # Why the totals do not reconcile, if they do not (empty: they do).
     discrepancies = models.JSONField(default=list)
+    # The comparison step of completion add1-comparison (empty for other rules): the outcome
+    # kept ("equal-shares" or "greedy"), how many voters prefer each, and what each selects.
+    comparison = models.JSONField(default=dict, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -59,7 +62,7 @@ class Result(models.Model):
         return f"{self.process_id}: {self.rule}"
 
     def ledger_record(self) -> dict:
-        return {
+        record = {
             "process": self.process_id,
             "rule": self.rule,
             "rules_hash": self.rules_hash,
@@ -72,6 +75,10 @@ class Result(models.Model):
             "discrepancies": self.discrepancies,
             "published_at": self.published_at,
         }
+        # Only when there is one, so that the records of other results read as before.
+        if self.comparison:
+            record["comparison"] = self.comparison
+        return record
 
 
 class CountTask(models.Model):

@@ -5,8 +5,9 @@ fresh database: `--clients` clients (50 by default), each with its own database 
 submit every voter's ballot twice at about the same moment from two different clients (a double
 click, two tabs); the clients run as threads of one process, then as forked processes.
 Afterwards it checks that no accepted ballot was lost and none counted twice, and compares the
-accepted ballots per second with a bare insert loop of the same rows (one `Voter` and one
-`Ballot` per transaction, with `Model.objects.create`; target ≥ 0.5). It also times
+accepted ballots per second with a bare insert loop of the same rows (a ballot's `Voter`,
+`Ballot` and audit entry with `Model.objects.create` and its data-version increment, one
+transaction per ballot; target ≥ 0.5). It also times
 `cast_ballot` in one client, and where one ballot's time goes, step by step.
 
 It prints the tables and writes them into bench/README.md between the ballots-results markers.
@@ -43,7 +44,7 @@ DEFAULT_VOTERS = 2_000
 DEFAULT_CLIENTS = 50
 DEFAULT_POSTGRES = "postgres://esep:esep@127.0.0.1:5432/esep_bench_ballots"
 DEFAULT_PROFILE = 200
-TARGET_RATIO = 0.5  # accepted ballots/s at least half the bare insert loop's pairs/s
+TARGET_RATIO = 0.5  # accepted ballots/s at least half the bare insert loop's ballots/s
 WORKER_TIMEOUT = 4 * 3600  # seconds
 STAGE_TIMEOUT = 600  # seconds a concurrent stage may run past its deadline before it fails
 DEFAULT_DEADLINE = 300  # seconds; clients submit nothing more after it
@@ -301,7 +302,7 @@ def worker(args: dict) -> dict:
             )
             DataVersion.objects.filter(pk=1).update(value=F("value") + 1)
     floor_seconds = time.perf_counter() - t0
-    log(f"floor: {n:,} pairs in {floor_seconds:.2f} s")
+    log(f"floor: {n:,} ballots' rows in {floor_seconds:.2f} s")
 
     # One client: every voter once, in one thread. Each submission gets its own User object,
     # loaded beforehand, as each request loads its own: nothing cached on one (the roles)
@@ -710,7 +711,7 @@ def short(server: str) -> str:
 
 def result_table(found: list[dict], missing: dict[str, str]) -> str:
     rows = [
-        "| database | clients as | accepted/s | bare insert loop, pairs/s | ratio | target "
+        "| database | clients as | accepted/s | bare insert loop, ballots/s | ratio | target "
         "| result | one client, ballots/s | one client ÷ loop "
         "| submission p50 / p99 / max ms |",
         "|---|---|--:|--:|--:|---|---|--:|--:|--:|",
@@ -802,7 +803,7 @@ def profile_table(found: list[dict]) -> str:
     )
     rows.append(f"| of which executing SQL | {sql} |")
     floor = " | ".join(f"{r['floor_seconds'] / r['voters'] * 1000:.2f}" for r in measured)
-    rows.append(f"| bare insert loop, one pair (for comparison) | {floor} |")
+    rows.append(f"| bare insert loop, one ballot's rows (for comparison) | {floor} |")
     return "\n".join(rows)
 
 
@@ -839,8 +840,10 @@ server cannot be reached), it:
    registered with Django's MD5 password hasher, set in the benchmark process only: Argon2
    would make the setup take minutes and is not measured. Each submission below gets its own
    `User` object, loaded beforehand, as each request loads its own;
-2. **floor**: in one thread, writes the same rows as the ballots with `Voter.objects.create`
-   and `Ballot.objects.create`, one transaction per pair, into a process of their own;
+2. **floor**: in one thread, writes the same rows as the ballots, into a process of their own,
+   one transaction per ballot: the `Voter` and the `Ballot` with `Model.objects.create`, the
+   audit entry `cast_ballot` writes, with `AuditEntry.objects.create`, and the data version
+   incremented as every action does;
 3. **one client**: every voter casts a ballot with `cast_ballot`, one after the other, in one
    thread;
 4. **concurrent**: `--clients` clients (50 by default), each with its own database connection,
@@ -862,11 +865,11 @@ server cannot be reached), it:
 6. casts `--profile` more ballots (200) in one thread, in a fifth process, with each step of
    `cast_ballot` and each SQL statement timed: where one ballot's time goes.
 
-Ratio = accepted ballots per second of a concurrent run ÷ pairs per second of the bare insert
-loop (target ≥ 0.5). A concurrent run also refuses one duplicate per ballot, which costs about
-as much as the ballot (every check runs before the `Voter` insert fails); the one-client
-column has no duplicates. The run exits 1 when a check fails, on any error and when a
-submission was left out.
+Ratio = accepted ballots per second of a concurrent run ÷ ballots per second of the bare insert
+loop (target ≥ 0.5). A concurrent run also refuses one duplicate per ballot: where both copies
+pass the checks together, the second costs about as much as the first (the `Voter` insert
+decides); the one-client column has no duplicates. The run exits 1 when a check fails, on any
+error and when a submission was left out.
 
 ```sh
 .venv/bin/python bench/ballots.py                          # SQLite, then PostgreSQL
@@ -892,7 +895,7 @@ def report(opts: Options, found: list[dict], missing: dict[str, str], load: floa
     for r in found:
         lines.append(
             f"- {r['server']}: one client cast {r['voters']:,} ballots in "
-            f"{r['single_seconds']:.2f} s; the bare loop wrote {r['voters']:,} pairs in "
+            f"{r['single_seconds']:.2f} s; the bare loop wrote {r['voters']:,} ballots' rows in "
             f"{r['floor_seconds']:.2f} s; setup {r['setup_seconds']:.0f} s (untimed)."
         )
         for c in r["runs"]:

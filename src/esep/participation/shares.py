@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import gcd
+from typing import Any
 
 import numpy as np
 
@@ -681,6 +682,29 @@ class _Election:
         return Fraction(total, state.den * self.unit)
 
 
+def _distinct(
+    vote_type: str,
+    ballots: Sequence[Sequence[str]],
+    points: Sequence[Sequence[int]] | None,
+    ballot_length: int | None,
+) -> tuple[Counter[Any], list[Any], list[list[tuple[str, int]]]]:
+    """The distinct ballots (with their points where the vote type has them), how many voters
+    cast each, and each one's utilities."""
+    if vote_type in ("cumulative", "scoring"):
+        if points is None:
+            raise ValueError("cumulative and scoring ballots need points")
+        raw: Counter[Any] = Counter(zip(map(tuple, ballots), map(tuple, points), strict=True))
+        distinct = list(raw)
+        return (
+            raw,
+            distinct,
+            utilities(vote_type, [b for b, _ in distinct], [p for _, p in distinct]),
+        )
+    raw = Counter(map(tuple, ballots))
+    distinct = list(raw)
+    return raw, distinct, utilities(vote_type, distinct, None, ballot_length)
+
+
 def count(
     projects: Sequence[Project],
     ballots: Sequence[Sequence[str]],
@@ -699,16 +723,7 @@ def count(
     if any(p.cost <= 0 for p in projects):
         raise ValueError("equal shares needs positive costs")
     index = {p.id: i for i, p in enumerate(projects)}
-    if vote_type in ("cumulative", "scoring"):
-        if points is None:
-            raise ValueError("cumulative and scoring ballots need points")
-        raw = Counter(zip(map(tuple, ballots), map(tuple, points), strict=True))
-        distinct = list(raw)
-        given = utilities(vote_type, [b for b, _ in distinct], [p for _, p in distinct])
-    else:
-        raw = Counter(map(tuple, ballots))
-        distinct = list(raw)
-        given = utilities(vote_type, distinct, None, ballot_length)
+    raw, distinct, given = _distinct(vote_type, ballots, points, ballot_length)
     grouped: Counter[tuple[tuple[int, int], ...]] = Counter()
     for key, ballot in zip(distinct, given, strict=True):
         grouped[tuple(sorted((index[p], w) for p, w in ballot if p in index))] += raw[key]
@@ -876,14 +891,7 @@ def compare_with_greedy(
     outcome = greedy(projects, scores(vote_type, ballots, points, ballot_length), budget)
     by_shares = set(shares.selected)
     by_greedy = set(outcome.selected)
-    if vote_type in ("cumulative", "scoring"):
-        keys = Counter(zip(map(tuple, ballots), map(tuple, points or ()), strict=True))
-        distinct = list(keys)
-        given = utilities(vote_type, [b for b, _ in distinct], [p for _, p in distinct])
-    else:
-        keys = Counter(map(tuple, ballots))
-        distinct = list(keys)
-        given = utilities(vote_type, distinct, None, ballot_length)
+    keys, distinct, given = _distinct(vote_type, ballots, points, ballot_length)
     prefer_shares = prefer_greedy = 0
     for key, ballot in zip(distinct, given, strict=True):
         chosen = {p for p, _ in ballot}

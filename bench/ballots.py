@@ -793,7 +793,7 @@ def profile_table(found: list[dict]) -> str:
         rows.append(f"| {name} | {cells} |")
     rest = " | ".join(f"{r['profile']['rest_ms']:.2f}" for r in measured)
     rows.append(
-        "| the rest: process read, `Voter` and `Ballot` inserts, audit entry, data version, "
+        "| the rest: `Voter` and `Ballot` inserts, audit entry, data version, "
         f"BEGIN and savepoints | {rest} |"
     )
     total = " | ".join(f"**{r['profile']['wall_ms']:.2f}**" for r in measured)

@@ -175,12 +175,12 @@ def test_a_vote_takes_a_fixed_number_of_queries_and_a_second_one_writes_nothing(
     on_ballot, aru, daniyar, django_assert_num_queries
 ):
     process = on_ballot()
-    vote(aru, process, ["1"])  # reads the voting context: phases, who may vote, projects
-    # The process, the verification, whether this person voted; then, in one transaction
-    # (a savepoint here, as tests run inside one), Voter, Ballot, audit entry, data version.
-    with django_assert_num_queries(9):
+    vote(aru, process, ["1"])  # reads the voting context: process, phases, rule, projects
+    # The verification, whether this person voted; then, in one transaction (a savepoint
+    # here, as tests run inside one), Voter, Ballot, audit entry, data version.
+    with django_assert_num_queries(8):
         vote(daniyar, process, ["2", "3"])
-    with django_assert_num_queries(3), pytest.raises(ValidationError, match="already voted"):
+    with django_assert_num_queries(2), pytest.raises(ValidationError, match="already voted"):
         vote(daniyar, process, ["4"])
     assert (
         Ballot.objects.count() == 2 and AuditEntry.objects.filter(verb="cast_ballot").count() == 2

@@ -129,35 +129,33 @@ def _linked(process: Process, link: str) -> list[Any]:
 
 @dataclass(frozen=True)
 class VotingContext:
-    """What a vote is checked against that cannot change while voting is open (the phases,
-    who may vote and the projects on the ballot are all refused from then on)."""
+    """What a vote is checked against, none of which may change while voting is open: the
+    process with its rules, its phases, who may vote and the projects on the ballot."""
 
+    process: Process
     phases: list[Phase]
     rule: Eligibility | None
     projects: dict[str, Project]
 
 
-# Read once per process and worker for a few seconds at most, keyed by the database, the
-# process and its rules' hash: a change made behind esep's back (which the hash may not see)
-# is read again within CONTEXT_SECONDS.
+# Read once per process and worker for a few seconds at most, keyed by the database and the
+# process: a change made behind esep's back (the rules' hash stops voting on one to the rules)
+# is read within CONTEXT_SECONDS.
 CONTEXT_SECONDS = 5.0
 _contexts: dict[tuple[Any, ...], tuple[float, VotingContext]] = {}
 
 
 def voting_context(process: Process) -> VotingContext:
-    key = (
-        connection.settings_dict["NAME"],
-        process.pk,
-        process.created_at,
-        process.rules_hash,
-    )
+    key = (connection.settings_dict["NAME"], process.pk, process.created_at)
     held = _contexts.get(key)
     if held is not None and held[0] > time.monotonic():
         return held[1]
+    fresh = Process.objects.get(pk=process.pk)
     context = VotingContext(
-        phases=list(process.phases.all()),
-        rule=eligibility_rule(process, Activity.VOTE),
-        projects=on_ballot(process),
+        process=fresh,
+        phases=list(fresh.phases.all()),
+        rule=eligibility_rule(fresh, Activity.VOTE),
+        projects=on_ballot(fresh),
     )
     if len(_contexts) > 1000:
         _contexts.clear()
@@ -178,8 +176,8 @@ def cast_ballot(
     refuse_unless(actor, "participation.take_part", process)
     now = phases.now()
     today = timezone.localdate(now)
-    process = Process.objects.get(pk=process.pk)
     context = voting_context(process)
+    process = context.process
     phases.require(process, Activity.VOTE, now, context.phases)
     if process.rules_hash != process.compute_rules_hash():
         raise ValidationError(

@@ -44,6 +44,7 @@ DEFAULT_VOTERS = 2_000
 DEFAULT_CLIENTS = 50
 DEFAULT_POSTGRES = "postgres://esep:esep@127.0.0.1:5432/esep_bench_ballots"
 DEFAULT_PROFILE = 200
+FLOOR_PASSES = 3  # the bare insert loop runs this many times; the fastest counts
 TARGET_RATIO = 0.5  # accepted ballots/s at least half the bare insert loop's ballots/s
 WORKER_TIMEOUT = 4 * 3600  # seconds
 STAGE_TIMEOUT = 600  # seconds a concurrent stage may run past its deadline before it fails
@@ -268,7 +269,9 @@ def worker(args: dict) -> dict:
     forked = new_process("Concurrent ballots, clients as processes", True)
     single = new_process("One client", True)
     profiled = new_process("Profiled ballots", True)
-    floor_process = new_process("Bare insert loop", False)
+    floor_processes = [
+        new_process(f"Bare insert loop, pass {k}", False) for k in range(1, FLOOR_PASSES + 1)
+    ]
     codes = sorted(concurrent.projects.values_list("code", flat=True))
     if len(codes) != PROJECTS:
         raise SystemExit(f"expected {PROJECTS} projects on the ballot, found {codes}")
@@ -280,29 +283,40 @@ def worker(args: dict) -> dict:
     log(f"set up in {setup_seconds:.1f} s")
 
     # Floor: the same rows as a ballot writes (who voted, what was voted, the audit entry
-    # and the data version), one transaction per ballot, one thread.
-    floor_rows = [(u, h, new_receipt(), ballots[i]) for i, (u, h) in enumerate(people)]
-    t0 = time.perf_counter()
-    for user, identity_hash, receipt, choices in floor_rows:
-        with transaction.atomic():
-            voter = Voter.objects.create(
-                process=floor_process, identity_hash=identity_hash, voted_on=today, ballot_link=""
-            )
-            Ballot.objects.create(
-                process=floor_process, receipt=receipt, channel=Channel.ONLINE, choices=choices
-            )
-            AuditEntry.objects.create(
-                actor=user,
-                actor_label=user.email,
-                role="resident",
-                verb="cast_ballot",
-                target_type=voter._meta.label_lower,
-                target_id=str(voter.pk),
-                data={"process": floor_process.pk},
-            )
-            DataVersion.objects.filter(pk=1).update(value=F("value") + 1)
-    floor_seconds = time.perf_counter() - t0
-    log(f"floor: {n:,} ballots' rows in {floor_seconds:.2f} s")
+    # and the data version), one transaction per ballot, one thread; the best of
+    # FLOOR_PASSES passes, each into a process of its own.
+    passes = []
+    for floor_process in floor_processes:
+        floor_rows = [(u, h, new_receipt(), ballots[i]) for i, (u, h) in enumerate(people)]
+        t0 = time.perf_counter()
+        for user, identity_hash, receipt, choices in floor_rows:
+            with transaction.atomic():
+                voter = Voter.objects.create(
+                    process=floor_process,
+                    identity_hash=identity_hash,
+                    voted_on=today,
+                    ballot_link="",
+                )
+                Ballot.objects.create(
+                    process=floor_process, receipt=receipt, channel=Channel.ONLINE, choices=choices
+                )
+                AuditEntry.objects.create(
+                    actor=user,
+                    actor_label=user.email,
+                    role="resident",
+                    verb="cast_ballot",
+                    target_type=voter._meta.label_lower,
+                    target_id=str(voter.pk),
+                    data={"process": floor_process.pk},
+                )
+                DataVersion.objects.filter(pk=1).update(value=F("value") + 1)
+        passes.append(time.perf_counter() - t0)
+    floor_seconds = min(passes)
+    log(
+        f"floor: {n:,} ballots' rows in "
+        + ", ".join(f"{seconds:.2f}" for seconds in passes)
+        + f" s (best {floor_seconds:.2f} s)"
+    )
 
     # One client: every voter once, in one thread. Each submission gets its own User object,
     # loaded beforehand, as each request loads its own: nothing cached on one (the roles)
@@ -834,16 +848,18 @@ database created for the run and dropped after it, or "not measured" with the re
 server cannot be reached), it:
 
 1. loads the regions, registers `--voters` residents (2,000 by default) and verifies each in
-   person in Almaty, and opens five approval processes there (up to 3 of 10 projects; in the
+   person in Almaty, and opens seven approval processes there (up to 3 of 10 projects; in the
    four that take ballots through `cast_ballot`, the projects are proposed and found
    feasible), the time phases are read at (`phases.now`) set inside voting. The accounts are
    registered with Django's MD5 password hasher, set in the benchmark process only: Argon2
    would make the setup take minutes and is not measured. Each submission below gets its own
    `User` object, loaded beforehand, as each request loads its own;
-2. **floor**: in one thread, writes the same rows as the ballots, into a process of their own,
-   one transaction per ballot: the `Voter` and the `Ballot` with `Model.objects.create`, the
-   audit entry `cast_ballot` writes, with `AuditEntry.objects.create`, and the data version
-   incremented as every action does;
+2. **floor**: in one thread, writes the same rows as the ballots, one transaction per ballot:
+   the `Voter` and the `Ballot` with `Model.objects.create`, the audit entry `cast_ballot`
+   writes, with `AuditEntry.objects.create`, and the data version incremented as every action
+   does. It runs three times, each into a process of its own, and the fastest pass counts
+   (the floor varies by a quarter from run to run; its best makes the ratio the harder to
+   meet);
 3. **one client**: every voter casts a ballot with `cast_ballot`, one after the other, in one
    thread;
 4. **concurrent**: `--clients` clients (50 by default), each with its own database connection,
@@ -862,7 +878,7 @@ server cannot be reached), it:
    ballot, ballots counted = `Voter` rows = accepted; each ballot holds the choices cast; one
    `cast_ballot` audit entry per accepted ballot; no voter refused as having voted is without
    a ballot;
-6. casts `--profile` more ballots (200) in one thread, in a fifth process, with each step of
+6. casts `--profile` more ballots (200) in one thread, in a process of their own, with each step of
    `cast_ballot` and each SQL statement timed: where one ballot's time goes.
 
 Ratio = accepted ballots per second of a concurrent run ÷ ballots per second of the bare insert
@@ -896,7 +912,8 @@ def report(opts: Options, found: list[dict], missing: dict[str, str], load: floa
         lines.append(
             f"- {r['server']}: one client cast {r['voters']:,} ballots in "
             f"{r['single_seconds']:.2f} s; the bare loop wrote {r['voters']:,} ballots' rows in "
-            f"{r['floor_seconds']:.2f} s; setup {r['setup_seconds']:.0f} s (untimed)."
+            f"{r['floor_seconds']:.2f} s (the best of {FLOOR_PASSES} passes); setup "
+            f"{r['setup_seconds']:.0f} s (untimed)."
         )
         for c in r["runs"]:
             wrong = problems(c)

@@ -192,8 +192,12 @@ def cast_ballot(
     link = ballot_link(receipt) if process.may_change_ballot else ""
     role = "resident" if actor.user is not None else None
     with action("cast_ballot", actor, "participation.take_part", process, role=role) as act:
-        voter = Voter(process=process, identity_hash=verification.identity_hash, voted_on=today)
-        voter.ballot_link = link
+        voter = Voter(
+            process=process,
+            identity_hash=verification.identity_hash,
+            voted_on=today,
+            ballot_link=link,
+        )
         try:
             # Where a second ballot is refused, a failed insert ends the action: no savepoint.
             with transaction.atomic() if process.may_change_ballot else nullcontext():

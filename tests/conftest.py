@@ -68,10 +68,14 @@ def _tasks_inline(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
-    """Cached public pages live in process memory: every test starts without them."""
+    """Cached public pages and voting contexts live in process memory: every test starts
+    without them."""
     from django.core.cache import cache
 
+    from esep.participation.actions.voting import forget_voting_contexts
+
     cache.clear()
+    forget_voting_contexts()
 
 
 @pytest.fixture

@@ -197,7 +197,8 @@ def test_a_process_records_and_shows_the_comparison(client, on_ballot, at, aru, 
     results.publish_result(Actor(user=carol), result)
     assert ledger.verify().ok
     page = client.get(f"/en/participation/{process.pk}/results/").text
-    assert "Comparison step: 1 voters prefer the outcome of greedy by score" in page
+    assert "<dt>Voters who prefer the outcome of greedy by score</dt><dd>1</dd>" in page
+    assert "More voters prefer greedy, so its outcome replaces Equal Shares" in page
     assert "Money left at its turn" in page
     api = client.get(f"/api/v1/pb-processes/{process.pk}/result").json()
     assert api["comparison"]["winner"] == "greedy"

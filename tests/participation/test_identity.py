@@ -136,7 +136,9 @@ def test_a_resident_in_the_census_verifies_themselves(city, carol):
     assert (verification.unit, verification.method) == (city.almaly, "census")
     assert verification.birth_date == dt.date(1985, 4, 4)
     assert verification.expires_at > verification.verified_at
-    with pytest.raises(ValidationError, match="not in any census list"):
+    with pytest.raises(
+        ValidationError, match="No census list uploaded by an akimat holds this IIN"
+    ):
         actions.verify_by_census(Actor(user=resident), iin=make_iin(dt.date(1985, 4, 4), 8))
     with pytest.raises(ValidationError, match="12 digits"):
         actions.verify_by_census(Actor(user=resident), iin="123")
@@ -158,10 +160,21 @@ def test_where_the_census_records_a_document_its_number_is_asked_too(city, carol
     entry = CensusEntry.objects.get(identity_hash=identity_hash(iin))
     assert len(entry.document_hash) == 64 and "041234567" not in entry.document_hash
     for wrong in ("", "041234568"):
-        with pytest.raises(ValidationError, match="another document number") as refused:
+        with pytest.raises(ValidationError, match="with this document number") as refused:
             actions.verify_by_census(Actor(user=resident), iin=iin, document=wrong)
-        assert "document" in refused.value.error_dict
+        # The same answer as for an IIN on no list: it does not tell who is listed.
+        unlisted = make_iin(dt.date(1985, 4, 4), 8)
+        with pytest.raises(ValidationError) as unlisted_refusal:
+            actions.verify_by_census(Actor(user=resident), iin=unlisted, document=wrong)
+        assert refused.value.message_dict == unlisted_refusal.value.message_dict
     assert not Verification.objects.exists()
+    refusals = AuditEntry.objects.filter(actor=resident).order_by("at", "pk")
+    assert [e.data["reason"] for e in refusals] == [
+        "document_mismatch",
+        "not_in_census",
+        "document_mismatch",
+        "not_in_census",
+    ]
     # Spaces and case do not matter; a person listed without a document needs none.
     assert actions.verify_by_census(Actor(user=resident), iin=iin, document="0412 34567").unit
     second = make_user("second@example.kz", "Second")
@@ -187,7 +200,9 @@ def test_census_verification_stops_after_the_refusals_allowed_a_day(city, carol,
     with pytest.raises(ValidationError, match="12 digits"):  # a typo is not an attempt
         actions.verify_by_census(Actor(user=prober), iin="123")
     for serial in (8, 9, 10):
-        with pytest.raises(ValidationError, match="not in any census list"):
+        with pytest.raises(
+            ValidationError, match="No census list uploaded by an akimat holds this IIN"
+        ):
             actions.verify_by_census(Actor(user=prober), iin=make_iin(dt.date(1985, 4, 4), serial))
     assert actions.census_attempts_left(prober) == 0
     with pytest.raises(ValidationError, match="Too many attempts") as refused:
@@ -202,6 +217,34 @@ def test_census_verification_stops_after_the_refusals_allowed_a_day(city, carol,
     # Another account is not held back by this one's refusals.
     other = make_user("other@example.kz", "Other")
     assert actions.census_attempts_left(other) == 3
+    # An identity another account holds counts as an attempt too.
+    with pytest.raises(ValidationError, match="already verified for another account"):
+        actions.verify_by_census(Actor(user=other), iin=iin)
+    assert actions.census_attempts_left(other) == 2
+    assert AuditEntry.objects.get(actor=other).data["reason"] == "identity_taken"
+
+
+def test_document_numbers_typed_in_cyrillic_match_their_latin_look_alikes(city, carol):
+    iin = make_iin(dt.date(1985, 4, 4), 7)
+    actions.upload_census(
+        Actor(user=carol),
+        unit=city.almaty,
+        data=_csv("iin,document", f"{iin},KA1234567"),
+        file_name="c.csv",
+    )
+    resident = make_user("nurlan@example.kz", "Nurlan")
+    assert actions.verify_by_census(Actor(user=resident), iin=iin, document="ка 1234 567").unit
+
+
+def test_an_anonymous_census_verification_is_refused_and_writes_nothing(city, carol):
+    iin = make_iin(dt.date(1985, 4, 4), 7)
+    actions.upload_census(Actor(user=carol), unit=city.almaty, data=_csv("iin", iin), file_name="c")
+    before = AuditEntry.objects.count()
+    with pytest.raises(PermissionDenied):
+        actions.verify_by_census(Actor(), iin=iin)
+    with pytest.raises(PermissionDenied):
+        actions.verify_by_census(Actor(), iin=make_iin(dt.date(1985, 4, 4), 8))
+    assert AuditEntry.objects.count() == before and not Verification.objects.exists()
 
 
 def test_one_person_holds_one_verified_identity(city, carol):
@@ -238,3 +281,29 @@ def test_who_may_verify_in_person(city, carol, alice, bob, dana, farida):
         actions.revoke_verification(Actor(user=bob), verification)
     actions.revoke_verification(Actor(user=carol), verification)
     assert not Verification.objects.filter(revoked_at__isnull=True).exists()
+
+
+def test_pages_and_checks_see_the_same_verification_in_force(city, carol):
+    """The pages read it through the ORM, the eligibility check with plain SQL."""
+    from esep.participation.eligibility import active_verification, verified
+
+    def both(user):
+        shown, checked = active_verification(user), verified(user)
+        if shown is None or checked is None:
+            return shown, checked
+        return (shown.identity_hash, shown.birth_date, shown.unit_id, shown.unit.path), tuple(
+            checked
+        )
+
+    user = make_user("nurlan@example.kz", "Nurlan")
+    assert both(user) == (None, None)
+    iin = make_iin(dt.date(1985, 4, 4), 7)
+    actions.verify_in_person(Actor(user=carol), user=user, iin=iin, unit=city.almaly)
+    shown, checked = both(user)
+    assert shown == checked and checked[3] == city.almaly.path
+    Verification.objects.filter(user=user).update(expires_at=timezone.now())
+    assert both(user) == (None, None)
+    actions.verify_in_person(Actor(user=carol), user=user, iin=iin, unit=city.almaty)
+    assert both(user)[0] == both(user)[1] and both(user)[1][2] == city.almaty.pk
+    Verification.objects.filter(user=user).update(revoked_at=timezone.now())
+    assert both(user) == (None, None)

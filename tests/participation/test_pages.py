@@ -170,9 +170,29 @@ def test_the_document_number_is_asked_on_the_page_and_kept_when_wrong(client, ci
     page = client.get(f"{BASE}/verify/")
     assert 'name="document"' in page.text and "identity card or passport" in page.text
     wrong = client.post(f"{BASE}/verify/", {"iin": iin, "document": "N7654321"})
-    assert wrong.status_code == 422 and "another document number" in wrong.text
+    assert wrong.status_code == 422 and "with this document number" in wrong.text
     assert 'value="N7654321"' in wrong.text and f'value="{iin}"' in wrong.text
     assert client.post(f"{BASE}/verify/", {"iin": iin, "document": "n1234567"}).status_code == 302
+
+
+def test_too_many_census_attempts_are_refused_on_the_page(client, city, carol, settings):
+    import datetime as dt
+
+    from esep.accounts import actions as account_actions
+    from esep.accounts.identity import make_iin
+    from tests.conftest import make_user
+
+    settings.ESEP_CENSUS_ATTEMPTS = 1
+    iin = make_iin(dt.date(1990, 1, 2), 58)
+    account_actions.upload_census(
+        Actor(user=carol), unit=city.almaly, data=f"iin\n{iin}\n".encode(), file_name="c.csv"
+    )
+    signed_in(client, make_user("nurlan@example.kz", "Nurlan"))
+    wrong = make_iin(dt.date(1990, 1, 2), 59)
+    assert client.post(f"{BASE}/verify/", {"iin": wrong}).status_code == 422
+    page = client.post(f"{BASE}/verify/", {"iin": iin})
+    assert page.status_code == 422 and "Too many attempts in the last 24 hours" in page.text
+    assert f'value="{iin}"' in page.text
 
 
 @pytest.mark.parametrize("projects", [4, 12])

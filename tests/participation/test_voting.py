@@ -208,3 +208,24 @@ def test_staff_vote_as_residents(on_ballot, carol, city):
     process = on_ballot()
     vote(carol, process, ["1"])
     assert AuditEntry.objects.get(verb="cast_ballot").role == "resident"
+
+
+def test_a_vote_refused_before_voting_keeps_no_context(new_process, aru, at):
+    """Until voting opens the rules, the projects and who may vote may change: a vote refused
+    then must not leave them cached for the first votes."""
+    from esep.participation.actions import processes as process_actions
+    from esep.participation.actions import projects as project_actions
+
+    process = new_process()
+    at(during(PhaseKind.PROPOSALS))
+    project = project_actions.propose_project(
+        Actor(user=aru), process, title="Park", description="", estimated_cost=100_000
+    )
+    at(during(PhaseKind.REVIEW))
+    with pytest.raises(ValidationError, match="not open in this phase"):
+        vote(aru, process, ["1"])
+    project_actions.review_project(SYSTEM, project, feasible=True)
+    process_actions.change_rules(SYSTEM, process, max_choices=1)
+    at(during(PhaseKind.VOTING))
+    assert vote(aru, process, ["1"])
+    assert Ballot.objects.get().choices == ["1"]

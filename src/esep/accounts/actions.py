@@ -11,6 +11,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,26 +139,37 @@ ATTEMPT_REFUSALS = ("not_in_census", "document_mismatch", "identity_taken")
 def verify_by_census(actor: Actor, *, iin: str, document: str = "") -> Verification:
     """A signed-in resident proves residence with an IIN found in a current census list, and
     the number of their identity document where the list records it. After
-    `ESEP_CENSUS_ATTEMPTS` refusals in 24 hours the account must wait or see staff."""
+    `ESEP_CENSUS_ATTEMPTS` refusals in 24 hours the account must wait or see staff. An
+    account's attempts run one at a time (its row is locked), so parallel requests cannot
+    pass the count together."""
     refuse_unless(actor, "accounts.verify_self")
-    if actor.user is not None and census_attempts_left(actor.user) <= 0:
-        raise ValidationError(
-            _(
-                "Too many attempts in the last 24 hours. Try again tomorrow, or ask staff of "
-                "the akimat to verify you in person."
-            ),
-            code="too_many_attempts",
-        )
-    try:
+    if actor.user is None:  # the system: no account to count attempts of
         return _verify_by_census(actor, iin=iin, document=document)
-    except ValidationError as error:
-        errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
-        counted = sorted({e.code for listed in errors for e in listed} & set(ATTEMPT_REFUSALS))
-        if actor.user is not None and counted:
-            # Its own transaction: the refused one has rolled back.
+    refused: ValidationError | None = None
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=actor.user.pk).values_list("pk"))
+        if census_attempts_left(actor.user) <= 0:
+            raise ValidationError(
+                _(
+                    "Too many attempts in the last 24 hours. Try again tomorrow, or ask staff "
+                    "of the akimat to verify you in person."
+                ),
+                code="too_many_attempts",
+            )
+        try:
+            return _verify_by_census(actor, iin=iin, document=document)
+        except ValidationError as error:
+            errors = (
+                error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+            )
+            counted = sorted({e.code for listed in errors for e in listed} & set(ATTEMPT_REFUSALS))
+            if not counted:
+                raise
+            # The refused action has rolled back to its savepoint; the refusal is kept.
             with action("refuse_census_verification", actor, None) as act:
                 act.record(actor.user, reason=counted[0])
-        raise
+            refused = error
+    raise refused
 
 
 def census_attempts_left(user: User) -> int:
@@ -178,38 +190,34 @@ def _verify_by_census(actor: Actor, *, iin: str, document: str) -> Verification:
             .order_by("-census__uploaded_at")
             .first()
         )
+        # One answer whether the IIN is not listed or its document number differs: the answer
+        # must not tell whether someone is on a list.
         if entry is None:
-            raise ValidationError(
-                {
-                    "iin": ValidationError(
-                        _(
-                            "This IIN is not in any census list uploaded by an akimat. Staff of "
-                            "the akimat can verify you in person."
-                        ),
-                        code="not_in_census",
-                    )
-                }
-            )
+            raise _not_in_census("not_in_census")
         if entry.document_hash and not hmac.compare_digest(
             entry.document_hash, document_hash(document)
         ):
-            raise ValidationError(
-                {
-                    "document": ValidationError(
-                        _(
-                            "The census list records another document number with this IIN. "
-                            "Give the number of your identity card or passport, or ask staff of "
-                            "the akimat to verify you in person."
-                        ),
-                        code="document_mismatch",
-                    )
-                }
-            )
+            raise _not_in_census("document_mismatch")
         verification = _verify(
             user=actor.user, iin=person, unit=entry.unit, method="census", census=entry.census
         )
         act.record(verification, unit=entry.unit_id, method="census")
     return verification
+
+
+def _not_in_census(code: str) -> ValidationError:
+    return ValidationError(
+        {
+            "iin": ValidationError(
+                _(
+                    "No census list uploaded by an akimat holds this IIN with this document "
+                    "number (needed only where the list records one). Check what you typed, or "
+                    "ask staff of the akimat to verify you in person."
+                ),
+                code=code,
+            )
+        }
+    )
 
 
 def verify_by_oidc(actor: Actor, *, claims: dict) -> Verification:

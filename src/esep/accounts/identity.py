@@ -86,9 +86,14 @@ def identity_hash(digits: str) -> str:
     return hmac.new(_key(), digits.encode(), hashlib.sha256).hexdigest()
 
 
+# Cyrillic capitals that look like Latin ones, as typed on a Kazakh or Russian keyboard.
+_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
+
+
 def document_number(text: str) -> str:
-    """An identity document's number as compared: letters and digits, upper case."""
-    return "".join(ch for ch in str(text).upper() if ch.isalnum())
+    """An identity document's number as compared: letters and digits, upper case, Cyrillic
+    look-alikes read as the Latin letters they look like."""
+    return "".join(ch for ch in str(text).upper().translate(_LOOKALIKES) if ch.isalnum())
 
 
 def document_hash(number: str) -> str:

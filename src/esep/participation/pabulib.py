@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -315,19 +316,34 @@ PABULIB_GREEDY = {
 }
 
 
-def greedy_outcome(instance: Instance) -> Outcome:
-    """The outcome of the greedy rule the instance's META names (`rule`), with its threshold
-    (`min_project_score_threshold`)."""
-    rule = PABULIB_GREEDY[instance.meta.get("rule", "greedy")]
+class Election(NamedTuple):
+    """What the counting rules take from an instance."""
+
+    projects: list[Project]
+    ballots: list[list[str]]
+    points: list[list[int]] | None
+    ballot_length: int | None
+
+
+def election_of(instance: Instance) -> Election:
+    """The instance's projects (id, cost), its ballots in file order, their points where the
+    vote type has them, and the ordinal ballots' length (META `max_length`)."""
     voters = list(instance.votes)
     points = [instance.points(v) for v in voters] if instance.vote_type in WITH_POINTS else None
     length = instance.meta.get("max_length", "").strip()
-    score = scores(
-        instance.vote_type,
+    return Election(
+        [Project(pid, instance.cost(pid)) for pid in instance.projects],
         [instance.ballot(v) for v in voters],
         points,
         int(length) if length.isdigit() else None,
     )
-    projects = [Project(pid, instance.cost(pid)) for pid in instance.projects]
+
+
+def greedy_outcome(instance: Instance) -> Outcome:
+    """The outcome of the greedy rule the instance's META names (`rule`), with its threshold
+    (`min_project_score_threshold`)."""
+    rule = PABULIB_GREEDY[instance.meta.get("rule", "greedy")]
+    election = election_of(instance)
+    score = scores(instance.vote_type, election.ballots, election.points, election.ballot_length)
     threshold = Decimal(instance.meta.get("min_project_score_threshold", "0") or "0")
-    return greedy(projects, score, instance.budget, rule, threshold=threshold)
+    return greedy(election.projects, score, instance.budget, rule, threshold=threshold)

@@ -67,7 +67,7 @@ from .counting import (
     greedy,
     scores,
 )
-from .pabulib import WITH_POINTS, Instance
+from .pabulib import Instance, election_of
 
 U = 2.0**-53  # unit roundoff of float64
 SAFETY = 4.0  # every error bound is multiplied by this
@@ -828,17 +828,15 @@ def shares_outcome(
 ) -> SharesOutcome:
     """The Method of Equal Shares on a Pabulib instance, with the satisfaction of its vote type
     (META `max_length` is the ordinal ballots' length for Borda points)."""
-    voters = list(instance.votes)
-    points = [instance.points(v) for v in voters] if instance.vote_type in WITH_POINTS else None
-    length = instance.meta.get("max_length", "").strip()
+    election = election_of(instance)
     return equal_shares(
-        [Project(pid, instance.cost(pid)) for pid in instance.projects],
-        [instance.ballot(v) for v in voters],
+        election.projects,
+        election.ballots,
         instance.budget,
         completion,
         vote_type=instance.vote_type,
-        points=points,
-        ballot_length=int(length) if length.isdigit() else None,
+        points=election.points,
+        ballot_length=election.ballot_length,
         greedy_completion=greedy_completion,
         exhaustive_stop=exhaustive_stop,
     )
@@ -906,15 +904,13 @@ def compare_with_greedy(
 def compared_outcome(instance: Instance) -> Comparison:
     """Pabulib's `equalshares/add1-comparison` on an instance: Equal Shares with add1 without
     the stop when no other project fits (`exhaustive_stop=False`), then the comparison step."""
-    voters = list(instance.votes)
-    points = [instance.points(v) for v in voters] if instance.vote_type in WITH_POINTS else None
-    length = instance.meta.get("max_length", "").strip()
+    election = election_of(instance)
     return compare_with_greedy(
         shares_outcome(instance, "add1", exhaustive_stop=False),
-        [Project(pid, instance.cost(pid)) for pid in instance.projects],
-        [instance.ballot(v) for v in voters],
+        election.projects,
+        election.ballots,
         instance.budget,
         vote_type=instance.vote_type,
-        points=points,
-        ballot_length=int(length) if length.isdigit() else None,
+        points=election.points,
+        ballot_length=election.ballot_length,
     )

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +37,7 @@ from ..models import (
     Voter,
 )
 from ..models.projects import ProjectStatus
-from ..phases import Activity
+from ..phases import Activity, PhaseKind
 
 
 def new_receipt() -> str:
@@ -145,7 +146,9 @@ CONTEXT_SECONDS = 5.0
 _contexts: dict[tuple[Any, ...], tuple[float, VotingContext]] = {}
 
 
-def voting_context(process: Process) -> VotingContext:
+def voting_context(process: Process, now: datetime) -> VotingContext:
+    """The context of a vote at `now`: kept only if voting was in force at `now` when it was
+    read (before that, the rules, projects and eligibility may still change)."""
     key = (connection.settings_dict["NAME"], process.pk, process.created_at)
     held = _contexts.get(key)
     if held is not None and held[0] > time.monotonic():
@@ -157,10 +160,16 @@ def voting_context(process: Process) -> VotingContext:
         rule=eligibility_rule(fresh, Activity.VOTE),
         projects=on_ballot(fresh),
     )
-    if len(_contexts) > 1000:
-        _contexts.clear()
-    _contexts[key] = (time.monotonic() + CONTEXT_SECONDS, context)
+    if phases.current_phase(context.phases, now) == PhaseKind.VOTING:
+        if len(_contexts) > 1000:
+            _contexts.clear()
+        _contexts[key] = (time.monotonic() + CONTEXT_SECONDS, context)
     return context
+
+
+def forget_voting_contexts() -> None:
+    """Drop every kept voting context (tests, which move the clock phases are read at)."""
+    _contexts.clear()
 
 
 def cast_ballot(
@@ -176,7 +185,7 @@ def cast_ballot(
     refuse_unless(actor, "participation.take_part", process)
     now = phases.now()
     today = timezone.localdate(now)
-    context = voting_context(process)
+    context = voting_context(process, now)
     process = context.process
     phases.require(process, Activity.VOTE, now, context.phases)
     if process.rules_hash != process.compute_rules_hash():

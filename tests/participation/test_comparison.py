@@ -1,7 +1,7 @@
 """Completion add1-comparison (Pabulib's `equalshares/add1-comparison`): Equal Shares with add1
 without the exhaustive stop, then the comparison step against greedy by score. The step on
 small instances worked out by hand (greedy wins; a tie keeps Equal Shares); Wieliczka 2023
-reproduced from the project's shared Pabulib set (skipped when it is absent) and Assen 2024
+reproduced from its copy in tests/participation/pabulib/ and Assen 2024
 under the option; every shared or copied instance with an Equal Shares rule and `selected`
 counts to the city's winners; a process with the option counts, stores and shows the step."""
 
@@ -36,11 +36,7 @@ HERE = Path(__file__).parent / "pabulib"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "pabulib"
 PATHS = {path.name: path for path in sorted(HERE.glob("*.pb"))}
 PATHS.update({path.name: path for path in sorted(SHARED.glob("*.pb"))} if SHARED.is_dir() else {})
-WIELICZKA = SHARED / "Poland_Wieliczka_2023_Green_Budget.pb"
-NO_WIELICZKA = pytest.mark.skipif(
-    not WIELICZKA.is_file(),
-    reason=f"the shared Pabulib set is not here ({WIELICZKA} is missing)",
-)
+WIELICZKA = HERE / "Poland_Wieliczka_2023_Green_Budget.pb"  # copied, with its credit
 
 
 def _meta_rule(path: Path) -> str:
@@ -114,7 +110,6 @@ def test_cumulative_ballots_compare_the_projects_given_points():
 # --- real instances -------------------------------------------------------------------------
 
 
-@NO_WIELICZKA
 def test_wieliczka_2023_is_reproduced():
     """Wieliczka 2023 Green Budget (META rule equalshares/add1-comparison): the add1 loop goes
     on past the exhaustive outcome at 301.84 zł per voter (which funds 66 and 67, not 46) to
@@ -153,7 +148,7 @@ def test_assen_2024_under_add1_comparison():
 def test_at_least_assen_has_an_equal_shares_rule_and_winners():
     names = {path.name for path in WITH_SHARES_WINNERS}
     assert "Netherlands_Assen_2024.pb" in names
-    assert WIELICZKA.name in names or not WIELICZKA.is_file()
+    assert WIELICZKA.name in names
 
 
 @pytest.mark.parametrize("path", WITH_SHARES_WINNERS, ids=lambda path: path.stem)

@@ -87,7 +87,7 @@ def check_rule(rule: Eligibility | None, user: Any, today: date) -> Verified:
             code="not_verified",
         )
     inside = (
-        verification.unit_path.startswith(rule.unit.path)
+        rule.unit.covers_path(verification.unit_path)
         if rule.include_subunits
         else verification.unit_id == rule.unit_id
     )

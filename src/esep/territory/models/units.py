@@ -147,7 +147,11 @@ class Unit(models.Model):
 
     def covers(self, other: Unit) -> bool:
         """True if `other` is this unit or lies within it."""
-        return other.path.startswith(self.path)
+        return self.covers_path(other.path)
+
+    def covers_path(self, path: str) -> bool:
+        """True if the unit at `path` is this unit or lies within it."""
+        return path.startswith(self.path)
 
     def ledger_record(self) -> dict[str, Any]:
         return {
